@@ -1,0 +1,61 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>Finds, per function (method, lambda, local function), the locals that hold an SslStream this function owns.</summary>
+    internal static class LocalStreams
+    {
+        public static Dictionary<ISymbol, List<ILocalSymbol>> FindOwnedByFunction(KnownSymbols symbols, IOperation root)
+        {
+            var candidates = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            var references = new List<ILocalReferenceOperation>();
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when HoldsSslStream(symbols, declarator.Symbol, declarator.Initializer?.Value):
+                        candidates.Add(declarator.Symbol);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                        when HoldsSslStream(symbols, target.Local, assignment.Value):
+                        candidates.Add(target.Local);
+                        break;
+                    case ILocalReferenceOperation reference:
+                        references.Add(reference);
+                        break;
+                }
+            }
+
+            var byFunction = new Dictionary<ISymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
+            if (candidates.Count == 0)
+            {
+                return byFunction;
+            }
+
+            foreach (var reference in references)
+            {
+                if (candidates.Contains(reference.Local) && StreamOwnership.Escapes(symbols, reference))
+                {
+                    candidates.Remove(reference.Local);
+                }
+            }
+
+            foreach (var local in candidates)
+            {
+                if (!byFunction.TryGetValue(local.ContainingSymbol, out var locals))
+                {
+                    byFunction.Add(local.ContainingSymbol, locals = new List<ILocalSymbol>());
+                }
+
+                locals.Add(local);
+            }
+
+            return byFunction;
+        }
+
+        private static bool HoldsSslStream(KnownSymbols symbols, ILocalSymbol local, IOperation? value) =>
+            symbols.IsSslStream(local.Type) || (symbols.CanHoldSslStream(local.Type) && StreamOwnership.MayBeSslStream(symbols, value));
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    internal static class OperationHelpers
+    {
+        public static IOperation? StripConversions(IOperation? operation)
+        {
+            while (operation is IConversionOperation conversion)
+            {
+                operation = conversion.Operand;
+            }
+
+            return operation;
+        }
+
+        /// <summary>
+        /// The object an instance call is made on, seen through conversions and <c>?.</c>:
+        /// for <c>_stream?.Dispose()</c> that is <c>_stream</c>.
+        /// </summary>
+        public static IOperation? ResolveReceiver(IOperation? instance)
+        {
+            instance = StripConversions(instance);
+            if (instance is IConditionalAccessInstanceOperation)
+            {
+                for (var parent = instance.Parent; parent != null; parent = parent.Parent)
+                {
+                    if (parent is IConditionalAccessOperation access && access.WhenNotNull.Syntax.Span.Contains(instance.Syntax.Span))
+                    {
+                        return StripConversions(access.Operation);
+                    }
+                }
+            }
+
+            return instance;
+        }
+
+        /// <summary>A local, or a field read through <c>this</c> (or statically): what the rules track.</summary>
+        public static ISymbol? ReferencedSymbol(IOperation? operation)
+        {
+            switch (StripConversions(operation))
+            {
+                case ILocalReferenceOperation local:
+                    return local.Local;
+                case IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation:
+                    return field.Field.OriginalDefinition;
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The whole expression a user reads as the call: <c>await s.DisposeAsync()</c>, <c>_s?.Close()</c>.</summary>
+        public static IOperation OutermostCallExpression(IOperation invocation)
+        {
+            var current = invocation;
+            while (current.Parent is IConditionalAccessOperation or IAwaitOperation
+                   || (current.Parent is IInvocationOperation outer && outer.Instance == current && outer.TargetMethod.Name == "ConfigureAwait"))
+            {
+                current = current.Parent;
+            }
+
+            return current;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// What may be true of each tracked stream at one point of a method: one bit per stream.
+    /// <see cref="Open"/>: on some path it was authenticated or carried data and has not been closed
+    /// (a may-fact, joined with OR). <see cref="Closed"/>: on every path a TLS close has been started
+    /// (a must-fact, joined with AND), so the reads of a drain after it do not reopen the stream.
+    /// </summary>
+    internal readonly struct StreamState
+    {
+        public StreamState(ulong open, ulong closed)
+        {
+            Open = open;
+            Closed = closed;
+        }
+
+        public ulong Open { get; }
+
+        public ulong Closed { get; }
+
+        public bool IsOpen(int entity) => (Open & Bit(entity)) != 0;
+
+        public StreamState Use(int entity) =>
+            (Closed & Bit(entity)) != 0 ? this : new StreamState(Open | Bit(entity), Closed);
+
+        public StreamState Close(int entity) => new StreamState(Open & ~Bit(entity), Closed | Bit(entity));
+
+        public StreamState Dispose(int entity) => new StreamState(Open & ~Bit(entity), Closed);
+
+        public StreamState Reset(int entity) => new StreamState(Open & ~Bit(entity), Closed & ~Bit(entity));
+
+        /// <summary>Joins two paths; null stands for a path that cannot reach this point.</summary>
+        public static StreamState? Join(StreamState? a, StreamState? b)
+        {
+            if (a == null)
+            {
+                return b;
+            }
+
+            if (b == null)
+            {
+                return a;
+            }
+
+            return new StreamState(a.Value.Open | b.Value.Open, a.Value.Closed & b.Value.Closed);
+        }
+
+        public static bool AreEqual(StreamState? a, StreamState? b) =>
+            a.HasValue == b.HasValue && (!a.HasValue || (a.Value.Open == b!.Value.Open && a.Value.Closed == b.Value.Closed));
+
+        private static ulong Bit(int entity) => 1UL << entity;
+    }
+}

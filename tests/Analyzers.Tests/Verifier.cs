@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Testing;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+
+namespace CloseNotify.Analyzers.Tests
+{
+    /// <summary>
+    /// Runs an analyzer (and its fix) the way Microsoft.CodeAnalysis.Testing does, over .NET 8 reference
+    /// assemblies plus the CloseNotify runtime, so that fixed code is compiled against the real library.
+    /// </summary>
+    public static class Verifier<TAnalyzer, TFixer>
+        where TAnalyzer : DiagnosticAnalyzer, new()
+        where TFixer : CodeFixProvider, new()
+    {
+        public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(new TAnalyzer().SupportedDiagnostics.Single(d => d.Id == id));
+
+        public static async Task AnalyzerAsync(string source, LanguageVersion languageVersion, params DiagnosticResult[] expected)
+        {
+            var test = new Test(languageVersion) { TestCode = source };
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        public static async Task CodeFixAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, int? iterations = null)
+        {
+            var test = new Test(languageVersion)
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = equivalenceKey,
+            };
+            if (iterations != null)
+            {
+                test.NumberOfFixAllIterations = iterations;
+                test.NumberOfIncrementalIterations = iterations;
+            }
+
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        private sealed class Test : CSharpCodeFixTest<TAnalyzer, TFixer, DefaultVerifier>
+        {
+            private readonly LanguageVersion _languageVersion;
+
+            public Test(LanguageVersion languageVersion)
+            {
+                _languageVersion = languageVersion;
+                ReferenceAssemblies = TestReferences.Net80;
+                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+            }
+
+            protected override ParseOptions CreateParseOptions() =>
+                ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(_languageVersion);
+
+            protected override CompilationOptions CreateCompilationOptions() =>
+                ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Disable);
+        }
+    }
+
+    public static class TestReferences
+    {
+        /// <summary>The .NET 8 reference pack, restored by the test project's PackageDownload (no feed needed at test time).</summary>
+        public static readonly ReferenceAssemblies Net80 = new ReferenceAssemblies(
+            "net8.0",
+            new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.0"),
+            Path.Combine("ref", "net8.0"));
+    }
+
+    /// <summary>The C# versions every shape is checked under: the oldest we support and the newest.</summary>
+    public static class LanguageVersions
+    {
+        public static IEnumerable<object[]> All => new[] { new object[] { LanguageVersion.CSharp7_3 }, new object[] { LanguageVersion.Preview } };
+
+        /// <summary>For shapes that need C# 8 (using declarations, await using).</summary>
+        public static IEnumerable<object[]> FromCSharp8 => new[] { new object[] { LanguageVersion.CSharp8 }, new object[] { LanguageVersion.Preview } };
+    }
+}
