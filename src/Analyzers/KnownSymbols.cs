@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace CloseNotify.Analyzers
@@ -113,6 +114,30 @@ namespace CloseNotify.Analyzers
         /// <summary>A call into the CloseNotify runtime (graceful close or abort) counts as a close.</summary>
         public bool IsRuntimeClose(IMethodSymbol method) =>
             TlsClose != null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, TlsClose);
+
+        /// <summary>
+        /// A P/Invoke (DllImport or LibraryImport) bound to the native function <paramref name="entryPoint"/>,
+        /// whatever its C# name: the entry point is the only identity a native import has.
+        /// </summary>
+        public static bool IsNativeImport(IMethodSymbol method, string entryPoint)
+        {
+            if (method.GetDllImportData() is { } dllImport)
+            {
+                return (dllImport.EntryPointName ?? method.Name) == entryPoint;
+            }
+
+            foreach (var attribute in (method.PartialDefinitionPart ?? method).GetAttributes())
+            {
+                if (attribute.AttributeClass is { Name: "LibraryImportAttribute" } attributeClass
+                    && attributeClass.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
+                {
+                    var named = attribute.NamedArguments.Where(a => a.Key == "EntryPoint").Select(a => a.Value.Value as string).FirstOrDefault();
+                    return (named ?? method.Name) == entryPoint;
+                }
+            }
+
+            return false;
+        }
 
         private static bool Matches(IMethodSymbol method, ImmutableHashSet<IMethodSymbol> set)
         {

@@ -21,7 +21,9 @@ namespace CloseNotify.Analyzers.Tests
         where TAnalyzer : DiagnosticAnalyzer, new()
         where TFixer : CodeFixProvider, new()
     {
-        public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(new TAnalyzer().SupportedDiagnostics.Single(d => d.Id == id));
+        public static DiagnosticResult Diagnostic(string id) => new DiagnosticResult(new TAnalyzer().SupportedDiagnostics.First(d => d.Id == id));
+
+        public static DiagnosticResult Diagnostic(DiagnosticDescriptor descriptor) => new DiagnosticResult(descriptor);
 
         public static async Task AnalyzerAsync(string source, LanguageVersion languageVersion, params DiagnosticResult[] expected)
         {
@@ -55,6 +57,10 @@ namespace CloseNotify.Analyzers.Tests
             {
                 _languageVersion = languageVersion;
                 ReferenceAssemblies = TestReferences.Net80;
+
+                // A rule with two messages (TLS003) has two descriptors: markup takes the first, and
+                // tests of the second shape name its descriptor.
+                MarkupOptions = MarkupOptions.UseFirstDescriptor;
                 TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
             }
 

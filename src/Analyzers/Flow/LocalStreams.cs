@@ -9,25 +9,8 @@ namespace CloseNotify.Analyzers.Flow
     {
         public static Dictionary<ISymbol, List<ILocalSymbol>> FindOwnedByFunction(KnownSymbols symbols, IOperation root)
         {
-            var candidates = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
             var references = new List<ILocalReferenceOperation>();
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation declarator when HoldsSslStream(symbols, declarator.Symbol, declarator.Initializer?.Value):
-                        candidates.Add(declarator.Symbol);
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
-                        when HoldsSslStream(symbols, target.Local, assignment.Value):
-                        candidates.Add(target.Local);
-                        break;
-                    case ILocalReferenceOperation reference:
-                        references.Add(reference);
-                        break;
-                }
-            }
-
+            var candidates = FindHolders(symbols, root, references);
             var byFunction = new Dictionary<ISymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
             if (candidates.Count == 0)
             {
@@ -53,6 +36,30 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             return byFunction;
+        }
+
+        /// <summary>Every local in <paramref name="root"/> that may hold an SslStream, owned or not.</summary>
+        public static HashSet<ILocalSymbol> FindHolders(KnownSymbols symbols, IOperation root, List<ILocalReferenceOperation>? references = null)
+        {
+            var holders = new HashSet<ILocalSymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in root.Descendants())
+            {
+                switch (operation)
+                {
+                    case IVariableDeclaratorOperation declarator when HoldsSslStream(symbols, declarator.Symbol, declarator.Initializer?.Value):
+                        holders.Add(declarator.Symbol);
+                        break;
+                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                        when HoldsSslStream(symbols, target.Local, assignment.Value):
+                        holders.Add(target.Local);
+                        break;
+                    case ILocalReferenceOperation reference:
+                        references?.Add(reference);
+                        break;
+                }
+            }
+
+            return holders;
         }
 
         private static bool HoldsSslStream(KnownSymbols symbols, ILocalSymbol local, IOperation? value) =>

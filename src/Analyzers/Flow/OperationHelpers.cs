@@ -24,9 +24,11 @@ namespace CloseNotify.Analyzers.Flow
             instance = StripConversions(instance);
             if (instance is IConditionalAccessInstanceOperation)
             {
-                for (var parent = instance.Parent; parent != null; parent = parent.Parent)
+                // The `?.` this placeholder belongs to is the nearest one whose WhenNotNull part holds it.
+                IOperation previous = instance;
+                for (var parent = instance.Parent; parent != null; previous = parent, parent = parent.Parent)
                 {
-                    if (parent is IConditionalAccessOperation access && access.WhenNotNull.Syntax.Span.Contains(instance.Syntax.Span))
+                    if (parent is IConditionalAccessOperation access && access.WhenNotNull == previous)
                     {
                         return StripConversions(access.Operation);
                     }

@@ -1,0 +1,44 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>Answers "is this expression a TLS stream?" for one method: by type, or by what its local or field was assigned.</summary>
+    internal sealed class TlsStreamReferences
+    {
+        private readonly KnownSymbols _symbols;
+        private readonly HashSet<ILocalSymbol> _locals;
+        private readonly EntityTable? _fields;
+
+        public TlsStreamReferences(KnownSymbols symbols, HashSet<ILocalSymbol> locals, EntityTable? fields)
+        {
+            _symbols = symbols;
+            _locals = locals;
+            _fields = fields;
+        }
+
+        public bool IsTls(IOperation? expression)
+        {
+            expression = OperationHelpers.StripConversions(expression);
+            if (expression == null)
+            {
+                return false;
+            }
+
+            if (_symbols.IsSslStream(expression.Type))
+            {
+                return true;
+            }
+
+            switch (OperationHelpers.ReferencedSymbol(expression))
+            {
+                case ILocalSymbol local:
+                    return _locals.Contains(local);
+                case IFieldSymbol field:
+                    return _fields != null && _fields.IndexOf(field) >= 0;
+                default:
+                    return false;
+            }
+        }
+    }
+}

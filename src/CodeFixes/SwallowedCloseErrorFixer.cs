@@ -1,0 +1,220 @@
+// TLS003 fixes: filter with TlsErrors.IsBenign, narrow the catch to the benign types, or rethrow a read error.
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CloseNotify.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+
+namespace CloseNotify.CodeFixes
+{
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwallowedCloseErrorFixer))]
+    [Shared]
+    public sealed class SwallowedCloseErrorFixer : CodeFixProvider
+    {
+        public const string FilterKey = "TLS003.FilterBenign";
+        public const string NarrowKey = "TLS003.NarrowToBenignTypes";
+        public const string RethrowKey = "TLS003.Rethrow";
+
+        // The benign types of a close (see TlsErrors): a reset or closed transport surfaces as IOException
+        // (SocketException inside), a stream already closed as ObjectDisposedException.
+        private static readonly ImmutableArray<string> BenignTypeNames = ImmutableArray.Create("System.IO.IOException", "System.ObjectDisposedException");
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SwallowedCloseError);
+
+        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? FilterKey, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var catchClause = FindCatch(root, diagnostic);
+                if (catchClause == null)
+                {
+                    continue;
+                }
+
+                var document = context.Document;
+                foreach (var key in new[] { FilterKey, NarrowKey, RethrowKey })
+                {
+                    if (Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key) != null)
+                    {
+                        context.RegisterCodeFix(
+                            CodeAction.Create(Title(key), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                            diagnostic);
+                    }
+                }
+            }
+        }
+
+        private static string Title(string key) => key switch
+        {
+            FilterKey => "Ignore only benign close errors (TlsErrors.IsBenign)",
+            NarrowKey => "Catch only IOException and ObjectDisposedException",
+            _ => "Rethrow, so that a truncated stream is not taken for its end",
+        };
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
+        {
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            foreach (var diagnostic in diagnostics)
+            {
+                var catchClause = FindCatch(editor.OriginalRoot, diagnostic);
+                var replacement = catchClause == null ? null : Rewrite(editor.SemanticModel, editor.Generator, catchClause, diagnostic, key);
+                if (catchClause != null && replacement != null)
+                {
+                    if (replacement.Count == 1)
+                    {
+                        editor.ReplaceNode(catchClause, replacement[0]);
+                    }
+                    else
+                    {
+                        editor.InsertAfter(catchClause, replacement.Skip(1));
+                        editor.ReplaceNode(catchClause, replacement[0]);
+                    }
+                }
+            }
+
+            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static CatchClauseSyntax? FindCatch(SyntaxNode root, Diagnostic diagnostic) =>
+            root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<CatchClauseSyntax>();
+
+        /// <summary>The catch clauses that replace <paramref name="catchClause"/>, or null when this fix does not apply.</summary>
+        private static IReadOnlyList<CatchClauseSyntax>? Rewrite(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
+        {
+            var shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
+            switch (key)
+            {
+                case FilterKey when shape == SwallowedCloseErrorAnalyzer.CloseShape:
+                    return AddBenignFilter(model, generator, catchClause);
+                case NarrowKey when shape == SwallowedCloseErrorAnalyzer.CloseShape:
+                    return NarrowToBenignTypes(model, generator, catchClause);
+                case RethrowKey when shape == SwallowedCloseErrorAnalyzer.ReadLoopShape:
+                    return new[] { Rethrow(catchClause) };
+                default:
+                    return null;
+            }
+        }
+
+        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
+        {
+            var tlsErrors = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors");
+            var exception = model.Compilation.GetTypeByMetadataName("System.Exception");
+            if (tlsErrors == null || exception == null)
+            {
+                return null;
+            }
+
+            var declaration = catchClause.Declaration;
+            var name = declaration != null && !declaration.Identifier.IsKind(SyntaxKind.None)
+                ? declaration.Identifier.ValueText
+                : UniqueName(model, catchClause.SpanStart, "ex");
+            var type = declaration?.Type ?? ((TypeSyntax)generator.TypeExpression(exception)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+
+            // What ended the clause's header (usually the line break before the block) now ends the filter.
+            var headerEnd = declaration?.GetTrailingTrivia() ?? catchClause.CatchKeyword.TrailingTrivia;
+            var newDeclaration = SyntaxFactory.CatchDeclaration(type.WithoutTrivia(), SyntaxFactory.Identifier(name))
+                .WithLeadingTrivia(declaration?.GetLeadingTrivia() ?? default)
+                .WithTrailingTrivia(SyntaxFactory.Space);
+            var isBenign = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(
+                    SyntaxKind.SimpleMemberAccessExpression,
+                    ((ExpressionSyntax)generator.TypeExpression(tlsErrors)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
+                    SyntaxFactory.IdentifierName("IsBenign")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
+            var filter = SyntaxFactory.CatchFilterClause(isBenign).WithTrailingTrivia(headerEnd);
+            var keyword = declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space) : catchClause.CatchKeyword;
+            return new[] { catchClause.WithCatchKeyword(keyword).WithDeclaration(newDeclaration).WithFilter(filter) };
+        }
+
+        private static IReadOnlyList<CatchClauseSyntax>? NarrowToBenignTypes(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
+        {
+            var caught = catchClause.Declaration == null ? null : model.GetTypeInfo(catchClause.Declaration.Type).Type;
+            if (caught?.Name == "AggregateException" || catchClause.Parent is not TryStatementSyntax tryStatement)
+            {
+                // Wait() wraps the benign errors in AggregateException: narrowing would let them escape.
+                return null;
+            }
+
+            var earlier = tryStatement.Catches.TakeWhile(c => c != catchClause)
+                .Where(c => c.Filter == null && c.Declaration != null)
+                .Select(c => model.GetTypeInfo(c.Declaration!.Type).Type)
+                .Where(t => t != null)
+                .ToList();
+            var types = BenignTypeNames
+                .Select(model.Compilation.GetTypeByMetadataName)
+                .Where(t => t != null && !earlier.Any(e => InheritsFrom(t, e!)))
+                .ToList();
+            if (types.Count == 0)
+            {
+                return null;
+            }
+
+            return types.Select((type, index) =>
+            {
+                var typeSyntax = ((TypeSyntax)generator.TypeExpression(type!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+                var clause = catchClause
+                    .WithDeclaration(SyntaxFactory.CatchDeclaration(typeSyntax).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(catchClause.Declaration?.GetTrailingTrivia() ?? default))
+                    .WithAdditionalAnnotations(Formatter.Annotation);
+                return index == 0 ? clause : clause.WithLeadingTrivia(SyntaxFactory.ElasticMarker);
+            }).ToList();
+        }
+
+        /// <summary>The swallowing statements give way to <c>throw;</c>; their comments stay.</summary>
+        private static CatchClauseSyntax Rethrow(CatchClauseSyntax catchClause)
+        {
+            var block = catchClause.Block;
+            var statements = block.Statements;
+            var rethrow = SyntaxFactory.ThrowStatement();
+            if (statements.Count > 0)
+            {
+                rethrow = rethrow.WithLeadingTrivia(statements.First().GetLeadingTrivia()).WithTrailingTrivia(statements.Last().GetTrailingTrivia());
+            }
+
+            return catchClause.WithBlock(block.WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(rethrow.WithAdditionalAnnotations(Formatter.Annotation))));
+        }
+
+        private static bool InheritsFrom(ITypeSymbol? type, ITypeSymbol baseType)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string UniqueName(SemanticModel model, int position, string baseName)
+        {
+            var name = baseName;
+            for (var i = 1; model.LookupSymbols(position, name: name).Any(); i++)
+            {
+                name = baseName + i;
+            }
+
+            return name;
+        }
+    }
+}
