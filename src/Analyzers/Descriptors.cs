@@ -17,6 +17,41 @@ namespace CloseNotify.Analyzers
             description: "SslStream.Dispose does not send the TLS close_notify alert, so the peer cannot tell a finished stream from a truncated one, and unread bytes make the kernel reset the connection. Close the stream gracefully (ShutdownAsync or TlsClose.GracefulAsync) or say that an abort is meant (TlsClose.Abort).",
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.DisposedWithoutCloseNotify));
 
+        private const string SingleShotShutdownTitle = "TLS shutdown is not driven to completion (single-shot shutdown)";
+
+        public static readonly DiagnosticDescriptor UnobservedShutdownTask = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "The task of {0}.ShutdownAsync() is not observed: the close_notify may not be sent before the stream is disposed, and its errors are lost; await it",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "ShutdownAsync sends the TLS close_notify asynchronously. A task that nobody awaits may still be running when the stream is disposed, and a failure is never seen. Await it, or complete it synchronously where the method cannot be async.",
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
+        private const string OpenSslShutdownDescription =
+            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails, or use OpenSslShutdown.Drive.";
+
+        public static readonly DiagnosticDescriptor SingleShotOpenSslShutdown = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "'{0}' (SSL_shutdown) is called once and its result {1}: call it again on 0 and on SSL_ERROR_WANT_READ/WANT_WRITE until it returns 1, or use OpenSslShutdown.Drive",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: OpenSslShutdownDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
+        public static readonly DiagnosticDescriptor SingleShotOpenSslShutdownNonBlocking = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "'{0}' (SSL_shutdown) is not retried on a non-blocking socket: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; drive it with OpenSslShutdown.Drive",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: OpenSslShutdownDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
         private const string SwallowedCloseErrorTitle = "Non-benign error swallowed while closing a TLS connection";
 
         private const string SwallowedCloseErrorDescription =

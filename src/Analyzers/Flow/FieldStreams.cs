@@ -49,7 +49,7 @@ namespace CloseNotify.Analyzers.Flow
                 {
                     case IInvocationOperation invocation when symbols.IsUse(invocation.TargetMethod):
                         var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
-                        var target = OperationHelpers.ReferencedSymbol(receiver) ?? (receiver as IParameterReferenceOperation)?.Parameter;
+                        var target = OperationHelpers.ReferencedSymbol(receiver);
                         if (target != null)
                         {
                             (target is IFieldSymbol ? used : usedHere).Add(target);
@@ -63,7 +63,7 @@ namespace CloseNotify.Analyzers.Flow
                         }
 
                         var source = OperationHelpers.StripConversions(assignment.Value);
-                        var sourceSymbol = OperationHelpers.ReferencedSymbol(source) ?? (source as IParameterReferenceOperation)?.Parameter;
+                        var sourceSymbol = OperationHelpers.ReferencedSymbol(source);
                         if (sourceSymbol != null)
                         {
                             fieldSources.Add((field, sourceSymbol));

@@ -38,13 +38,15 @@ namespace CloseNotify.Analyzers.Flow
             return instance;
         }
 
-        /// <summary>A local, or a field read through <c>this</c> (or statically): what the rules track.</summary>
+        /// <summary>A local, a parameter, or a field read through <c>this</c> (or statically): what the rules follow.</summary>
         public static ISymbol? ReferencedSymbol(IOperation? operation)
         {
             switch (StripConversions(operation))
             {
                 case ILocalReferenceOperation local:
                     return local.Local;
+                case IParameterReferenceOperation parameter:
+                    return parameter.Parameter;
                 case IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation:
                     return field.Field.OriginalDefinition;
                 default:

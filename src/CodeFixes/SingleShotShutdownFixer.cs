@@ -1,0 +1,184 @@
+// TLS002 fixes: complete the ShutdownAsync task (await, or synchronously outside async code), or
+// replace a single SSL_shutdown call with the runtime's shutdown driver.
+using System.Collections.Immutable;
+using System.Composition;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using CloseNotify.Analyzers;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CodeActions;
+using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Formatting;
+using Microsoft.CodeAnalysis.Simplification;
+using Shape = CloseNotify.Analyzers.SingleShotShutdownAnalyzer.Shape;
+
+namespace CloseNotify.CodeFixes
+{
+    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SingleShotShutdownFixer))]
+    [Shared]
+    public sealed class SingleShotShutdownFixer : CodeFixProvider
+    {
+        public const string CompleteTaskKey = "TLS002.CompleteShutdown";
+        public const string DriverKey = "TLS002.UseShutdownDriver";
+
+        public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SingleShotShutdown);
+
+        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+            await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
+
+        public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+        {
+            var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
+            var model = await context.Document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            if (root == null || model == null)
+            {
+                return;
+            }
+
+            foreach (var diagnostic in context.Diagnostics)
+            {
+                var editor = new SyntaxEditor(root, context.Document.Project.Solution.Workspace.Services);
+                if (!TryFix(editor, model, diagnostic))
+                {
+                    continue;
+                }
+
+                var isTask = ShapeOf(diagnostic) is Shape.DiscardedTask or Shape.StoredTask;
+                var document = context.Document;
+                context.RegisterCodeFix(
+                    CodeAction.Create(
+                        isTask ? "Complete the TLS shutdown before going on" : "Drive SSL_shutdown to completion (OpenSslShutdown.Drive)",
+                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), ct),
+                        isTask ? CompleteTaskKey : DriverKey),
+                    diagnostic);
+            }
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CancellationToken cancellationToken)
+        {
+            var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
+            foreach (var diagnostic in diagnostics)
+            {
+                TryFix(editor, editor.SemanticModel, diagnostic);
+            }
+
+            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+        }
+
+        private static Shape? ShapeOf(Diagnostic diagnostic) =>
+            diagnostic.Properties.TryGetValue(SingleShotShutdownAnalyzer.ShapeProperty, out var value) && System.Enum.TryParse<Shape>(value, out var shape) ? shape : null;
+
+        private static bool TryFix(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic)
+        {
+            var node = editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is not ExpressionSyntax expression)
+            {
+                return false;
+            }
+
+            switch (ShapeOf(diagnostic))
+            {
+                case Shape.DiscardedTask:
+                    return CompleteDiscardedTask(editor, expression);
+                case Shape.StoredTask:
+                    return CompleteStoredTask(editor, expression);
+                case Shape.IgnoredOpenSslResult:
+                    return expression.Parent is ExpressionStatementSyntax statement && UseDriver(editor, model, statement, expression);
+                case Shape.RetriedOnceOpenSsl:
+                    // if (SSL_shutdown(ssl) == 0) SSL_shutdown(ssl);  =>  OpenSslShutdown.Drive(ssl);
+                    return expression.FirstAncestorOrSelf<IfStatementSyntax>() is { Else: null } retry
+                        && retry.Condition.Span.Contains(expression.Span)
+                        && UseDriver(editor, model, retry, expression);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool CompleteDiscardedTask(SyntaxEditor editor, ExpressionSyntax task)
+        {
+            // `_ = task;` loses the discard along with the dropped task.
+            var replaced = task.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard ? (ExpressionSyntax)discard : task;
+            if (replaced.Parent is not (ExpressionStatementSyntax or ArrowExpressionClauseSyntax or LambdaExpressionSyntax))
+            {
+                return false;
+            }
+
+            editor.ReplaceNode(replaced, Complete(task.WithoutTrivia(), task).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
+            return true;
+        }
+
+        private static bool CompleteStoredTask(SyntaxEditor editor, ExpressionSyntax task)
+        {
+            // var t = ssl.ShutdownAsync();  =>  ... followed by `await t;`
+            if (task.Parent is not EqualsValueClauseSyntax { Parent: VariableDeclaratorSyntax declarator }
+                || declarator.FirstAncestorOrSelf<LocalDeclarationStatementSyntax>() is not { Parent: BlockSyntax or SwitchSectionSyntax } declaration)
+            {
+                return false;
+            }
+
+            var completion = SyntaxFactory.ExpressionStatement(Complete(SyntaxFactory.IdentifierName(declarator.Identifier.ValueText), task))
+                .WithAdditionalAnnotations(Formatter.Annotation);
+            editor.InsertAfter(declaration, completion);
+            return true;
+        }
+
+        /// <summary><c>await task</c> where the code can await, <c>task.GetAwaiter().GetResult()</c> elsewhere.</summary>
+        private static ExpressionSyntax Complete(ExpressionSyntax task, SyntaxNode context)
+        {
+            if (AsyncContext.AllowsAwait(context))
+            {
+                return SyntaxFactory.AwaitExpression(task.WithLeadingTrivia(SyntaxFactory.Space));
+            }
+
+            var getAwaiter = SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, task, SyntaxFactory.IdentifierName("GetAwaiter")));
+            return SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, getAwaiter, SyntaxFactory.IdentifierName("GetResult")));
+        }
+
+        private static bool UseDriver(SyntaxEditor editor, SemanticModel model, StatementSyntax replaced, ExpressionSyntax call)
+        {
+            var driver = model.Compilation.GetTypeByMetadataName("CloseNotify.OpenSslShutdown");
+            if (driver == null || call is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments })
+            {
+                return false;
+            }
+
+            // The driver takes the SSL* as a handle: IntPtr / nint, or a SafeHandle.
+            var handleType = model.GetTypeInfo(arguments[0].Expression).Type;
+            if (handleType == null || !IsHandleType(handleType))
+            {
+                return false;
+            }
+
+            var generator = editor.Generator;
+            var driveCall = (ExpressionSyntax)generator.InvocationExpression(
+                generator.MemberAccessExpression(generator.TypeExpression(driver).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), "Drive"),
+                arguments[0].Expression.WithoutTrivia());
+            editor.ReplaceNode(replaced, SyntaxFactory.ExpressionStatement(driveCall).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
+            return true;
+        }
+
+        private static bool IsHandleType(ITypeSymbol type)
+        {
+            if (type.SpecialType == SpecialType.System_IntPtr)
+            {
+                return true;
+            }
+
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (t.Name == "SafeHandle" && t.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+    }
+}
