@@ -42,33 +42,49 @@ namespace CloseNotify.Analyzers
                     return;
                 }
 
-                start.RegisterOperationBlockAction(block => AnalyzeLocals(block, symbols));
+                // A body is walked only once one of its locals is seen taking an SslStream.
+                start.RegisterOperationBlockStartAction(block =>
+                {
+                    var holder = new HolderSeen();
+                    block.RegisterOperationAction(
+                        c =>
+                        {
+                            if (!holder.Value && LocalStreams.IsHolderAssignment(symbols, c.Operation))
+                            {
+                                holder.Value = true;
+                            }
+                        },
+                        OperationKind.VariableDeclarator,
+                        OperationKind.SimpleAssignment);
+                    block.RegisterOperationBlockEndAction(end =>
+                    {
+                        if (holder.Value)
+                        {
+                            foreach (var root in end.OperationBlocks)
+                            {
+                                AnalyzeLocals(root, end.OwningSymbol, symbols, end.ReportDiagnostic);
+                            }
+                        }
+                    });
+                });
                 start.RegisterSymbolStartAction(type => RegisterFieldAnalysis(type, symbols), SymbolKind.NamedType);
             });
         }
 
-        private static void AnalyzeLocals(OperationBlockAnalysisContext context, KnownSymbols symbols)
+        private static void AnalyzeLocals(IOperation root, ISymbol owner, KnownSymbols symbols, System.Action<Diagnostic> report)
         {
-            foreach (var root in context.OperationBlocks)
+            var owned = LocalStreams.FindOwnedByFunction(symbols, root);
+            foreach (var (function, body) in FunctionBodies(owner, root))
             {
-                var owned = LocalStreams.FindOwnedByFunction(symbols, root);
-                if (owned.Count == 0)
+                if (!owned.TryGetValue(function, out var locals))
                 {
                     continue;
                 }
 
-                foreach (var (function, body) in FunctionBodies(context.OwningSymbol, root))
-                {
-                    if (!owned.TryGetValue(function, out var locals))
-                    {
-                        continue;
-                    }
-
-                    var entities = new EntityTable(locals);
-                    var sites = new SiteCollector();
-                    new StreamFlowWalker(symbols, entities, sites.Add).Run(body, default);
-                    sites.Report(context.ReportDiagnostic, entities, isField: false);
-                }
+                var entities = new EntityTable(locals);
+                var sites = new SiteCollector();
+                new StreamFlowWalker(symbols, entities, sites.Add).Run(body, default);
+                sites.Report(report, entities, isField: false);
             }
         }
 
@@ -179,6 +195,18 @@ namespace CloseNotify.Analyzers
             !method.IsStatic
             && (DisposeMethodNames.Contains(method.Name)
                 || method.ExplicitInterfaceImplementations.Any(i => DisposeMethodNames.Contains(i.Name)));
+
+        /// <summary>Set (only ever to true) by the operation callbacks of one body.</summary>
+        private sealed class HolderSeen
+        {
+            private volatile bool _value;
+
+            public bool Value
+            {
+                get => _value;
+                set => _value = value;
+            }
+        }
 
         /// <summary>Collects disposal sites once each (loops and finally blocks are walked more than once).</summary>
         private sealed class SiteCollector

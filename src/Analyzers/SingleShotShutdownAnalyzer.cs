@@ -50,22 +50,31 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                // OpenSSL imports need no SslStream: that part is registered on its own.
+                // OpenSSL imports need no SslStream: that part runs in every compilation.
                 var socket = start.Compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
-                start.RegisterSymbolStartAction(type => RegisterOpenSslAnalysis(type, socket), SymbolKind.NamedType);
-
                 var symbols = KnownSymbols.TryCreate(start.Compilation);
-                if (symbols?.ShutdownAsync != null)
-                {
-                    start.RegisterOperationAction(c => AnalyzeShutdownAsync(c, symbols), OperationKind.Invocation);
-                }
+                var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        var invocation = (IInvocationOperation)c.Operation;
+                        if (symbols?.ShutdownAsync != null && invocation.TargetMethod.Name == "ShutdownAsync")
+                        {
+                            AnalyzeShutdownAsync(c, symbols);
+                        }
+                        else if (IsNativeImport(invocation.TargetMethod) && KnownSymbols.IsNativeImport(invocation.TargetMethod, CloseFinder.OpenSslShutdownEntryPoint))
+                        {
+                            AnalyzeOpenSslCall(c, invocation, socket, nonBlockingTypes);
+                        }
+                    },
+                    OperationKind.Invocation);
             });
         }
 
         private static void AnalyzeShutdownAsync(OperationAnalysisContext context, KnownSymbols symbols)
         {
             var invocation = (IInvocationOperation)context.Operation;
-            if (invocation.TargetMethod.Name != "ShutdownAsync" || !symbols.IsShutdown(invocation.TargetMethod))
+            if (!symbols.IsShutdown(invocation.TargetMethod))
             {
                 return;
             }
@@ -102,51 +111,7 @@ namespace CloseNotify.Analyzers
             return current;
         }
 
-        private static void RegisterOpenSslAnalysis(SymbolStartAnalysisContext context, INamedTypeSymbol? socket)
-        {
-            var calls = new ConcurrentBag<IInvocationOperation>();
-            var nonBlocking = new StrongBox();
-            context.RegisterOperationAction(
-                c =>
-                {
-                    var invocation = (IInvocationOperation)c.Operation;
-                    var method = invocation.TargetMethod;
-                    if (!IsNativeImport(method))
-                    {
-                        return;
-                    }
-
-                    if (KnownSymbols.IsNativeImport(method, CloseFinder.OpenSslShutdownEntryPoint))
-                    {
-                        calls.Add(invocation);
-                    }
-                    else if (NonBlockingNativeEntryPoints.Any(e => KnownSymbols.IsNativeImport(method, e)))
-                    {
-                        nonBlocking.Value = true;
-                    }
-                },
-                OperationKind.Invocation);
-            context.RegisterOperationAction(
-                c =>
-                {
-                    // socket.Blocking = false
-                    if (c.Operation is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Blocking" } property, Value.ConstantValue: { HasValue: true, Value: false } }
-                        && SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, socket))
-                    {
-                        nonBlocking.Value = true;
-                    }
-                },
-                OperationKind.SimpleAssignment);
-            context.RegisterSymbolEndAction(end =>
-            {
-                foreach (var call in calls)
-                {
-                    AnalyzeOpenSslCall(end, call, calls, nonBlocking.Value, socket);
-                }
-            });
-        }
-
-        private static void AnalyzeOpenSslCall(SymbolAnalysisContext context, IInvocationOperation call, IEnumerable<IInvocationOperation> allCalls, bool nonBlockingType, INamedTypeSymbol? socket)
+        private static void AnalyzeOpenSslCall(OperationAnalysisContext context, IInvocationOperation call, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, bool> nonBlockingTypes)
         {
             var function = FunctionOf(call);
             var loop = EnclosingLoop(call, function);
@@ -159,7 +124,9 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
-            var nonBlocking = nonBlockingType || (loop != null && IsEventLoop(loop, socket));
+            var nonBlocking = (loop != null && IsEventLoop(loop, socket)) || IsNonBlockingType(context, socket, nonBlockingTypes);
+            var allCalls = function.Descendants().OfType<IInvocationOperation>()
+                .Where(c => IsNativeImport(c.TargetMethod) && KnownSymbols.IsNativeImport(c.TargetMethod, CloseFinder.OpenSslShutdownEntryPoint));
             var handle = HandleOf(call);
             var retries = allCalls
                 .Where(c => c != call && FunctionOf(c) == function && EnclosingLoop(c, function) == null && HandleOf(c) == handle)
@@ -182,6 +149,35 @@ namespace CloseNotify.Analyzers
             var descriptor = nonBlocking ? Descriptors.SingleShotOpenSslShutdownNonBlocking : Descriptors.SingleShotOpenSslShutdown;
             var how = shape == Shape.IgnoredOpenSslResult ? "is ignored" : "is tested once";
             context.ReportDiagnostic(Diagnostic.Create(descriptor, call.Syntax.GetLocation(), Properties(shape), call.TargetMethod.Name, how));
+        }
+
+        /// <summary>Does the calling type make its socket non-blocking (Socket.Blocking = false, BIO_set_nbio, fcntl)?</summary>
+        private static bool IsNonBlockingType(OperationAnalysisContext context, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, bool> cache)
+        {
+            var type = context.ContainingSymbol.ContainingType;
+            if (type == null)
+            {
+                return false;
+            }
+
+            if (cache.TryGetValue(type, out var cached))
+            {
+                return cached;
+            }
+
+            var found = TypeBodies.InTree(type, context.Operation.SemanticModel!, context.CancellationToken)
+                .SelectMany(body => body.DescendantsAndSelf())
+                .Any(operation => operation switch
+                {
+                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Blocking" } property, Value.ConstantValue: { HasValue: true, Value: false } }
+                        => SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, socket),
+                    IInvocationOperation invocation
+                        => IsNativeImport(invocation.TargetMethod) && NonBlockingNativeEntryPoints.Any(e => KnownSymbols.IsNativeImport(invocation.TargetMethod, e)),
+                    _ => false,
+                });
+
+            // A partial type seen from one file only is not cached: another file may see more of it.
+            return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, found) : found;
         }
 
         private static bool IsNativeImport(IMethodSymbol method) =>
@@ -221,18 +217,6 @@ namespace CloseNotify.Analyzers
             }
 
             return null;
-        }
-
-        /// <summary>A flag set from concurrent operation callbacks of one type.</summary>
-        private sealed class StrongBox
-        {
-            private volatile bool _value;
-
-            public bool Value
-            {
-                get => _value;
-                set => _value = value;
-            }
         }
     }
 }

@@ -37,49 +37,26 @@ namespace CloseNotify.Analyzers
                 }
 
                 var catchTypes = CatchTypes.Create(start.Compilation);
-                start.RegisterSymbolStartAction(type => RegisterType(type, symbols, catchTypes), SymbolKind.NamedType);
+                var fieldsByType = new ConcurrentDictionary<INamedTypeSymbol, EntityTable>(SymbolEqualityComparer.Default);
+                start.RegisterOperationAction(c => AnalyzeTry(c, symbols, catchTypes, fieldsByType), OperationKind.Try);
             });
         }
 
-        private static void RegisterType(SymbolStartAnalysisContext context, KnownSymbols symbols, CatchTypes catchTypes)
+        private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols symbols, CatchTypes catchTypes, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType)
         {
-            var type = (INamedTypeSymbol)context.Symbol;
-            if (!type.GetMembers().OfType<IFieldSymbol>().Any(f => symbols.CanHoldSslStream(f.Type)))
-            {
-                // No field can hold a TLS stream: each try is judged on its own method.
-                context.RegisterOperationAction(c => AnalyzeTry((ITryOperation)c.Operation, symbols, catchTypes, fields: null, c.ReportDiagnostic), OperationKind.Try);
-                return;
-            }
+            var tryOperation = (ITryOperation)context.Operation;
 
-            // A Stream field is a TLS stream only if some member of the type assigns it one: wait for all of them.
-            var bodies = new ConcurrentBag<IOperation>();
-            var tries = new ConcurrentBag<ITryOperation>();
-            context.RegisterOperationBlockAction(block =>
-            {
-                foreach (var root in block.OperationBlocks)
-                {
-                    bodies.Add(root);
-                }
-            });
-            context.RegisterOperationAction(c => tries.Add((ITryOperation)c.Operation), OperationKind.Try);
-            context.RegisterSymbolEndAction(end =>
-            {
-                var (fields, _) = FieldStreams.Find(symbols, type, bodies.ToList());
-                foreach (var tryOperation in tries)
-                {
-                    AnalyzeTry(tryOperation, symbols, catchTypes, fields, end.ReportDiagnostic);
-                }
-            });
-        }
-
-        private static void AnalyzeTry(ITryOperation tryOperation, KnownSymbols symbols, CatchTypes catchTypes, EntityTable? fields, System.Action<Diagnostic> report)
-        {
-            if (tryOperation.Catches.IsEmpty)
+            // Cheapest test first: most catches do something with the error, or catch a narrow type.
+            var suspects = tryOperation.Catches
+                .Where(c => c.Filter == null && catchTypes.IsBroadOrIO(c.ExceptionType) && DoesNothing(c.Handler) && c.Syntax is CatchClauseSyntax)
+                .ToList();
+            if (suspects.Count == 0)
             {
                 return;
             }
 
-            var root = RootOf(tryOperation);
+            var root = OperationHelpers.RootOf(tryOperation);
+            var fields = FieldsOf(context, symbols, fieldsByType);
             var tls = new TlsStreamReferences(symbols, LocalStreams.FindHolders(symbols, root), fields);
             var closing = CloseFinder.FindClose(symbols, tls, tryOperation.Body, root);
             var reading = closing == null ? CloseFinder.FindReadLoop(symbols, tls, tryOperation) : null;
@@ -88,26 +65,42 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
-            foreach (var handler in tryOperation.Catches)
+            foreach (var handler in suspects)
             {
-                if (handler.Filter != null || !DoesNothing(handler.Handler) || handler.Syntax is not CatchClauseSyntax syntax)
-                {
-                    continue;
-                }
-
+                var syntax = (CatchClauseSyntax)handler.Syntax;
                 var caught = syntax.Declaration == null ? "catch" : syntax.Declaration.Type.ToString();
                 var end = syntax.Declaration?.Span.End ?? syntax.CatchKeyword.Span.End;
                 var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(syntax.CatchKeyword.SpanStart, end));
-
                 if (closing != null && catchTypes.IsBroad(handler.ExceptionType))
                 {
-                    report(Diagnostic.Create(Descriptors.SwallowedCloseError, location, Properties(CloseShape), caught, closing));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedCloseError, location, Properties(CloseShape), caught, closing));
                 }
-                else if (closing == null && catchTypes.IsBroadOrIO(handler.ExceptionType))
+                else if (closing == null)
                 {
-                    report(Diagnostic.Create(Descriptors.SwallowedReadError, location, Properties(ReadLoopShape), caught, reading));
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedReadError, location, Properties(ReadLoopShape), caught, reading));
                 }
             }
+        }
+
+        /// <summary>The containing type's fields that hold an SslStream; computed once per type, only for types that have Stream-like fields.</summary>
+        private static EntityTable? FieldsOf(OperationAnalysisContext context, KnownSymbols symbols, ConcurrentDictionary<INamedTypeSymbol, EntityTable> cache)
+        {
+            var type = context.ContainingSymbol.ContainingType;
+            if (type == null || !type.GetMembers().OfType<IFieldSymbol>().Any(f => symbols.CanHoldSslStream(f.Type)))
+            {
+                return null;
+            }
+
+            if (cache.TryGetValue(type, out var cached))
+            {
+                return cached;
+            }
+
+            var bodies = TypeBodies.InTree(type, context.Operation.SemanticModel!, context.CancellationToken);
+            var (fields, _) = FieldStreams.Find(symbols, type, bodies);
+
+            // A partial type seen from one file only is not cached: another file may see more of it.
+            return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, fields) : fields;
         }
 
         private static ImmutableDictionary<string, string?> Properties(string shape) =>
@@ -123,16 +116,6 @@ namespace CloseNotify.Analyzers
                 IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } => true,
                 _ => false,
             });
-
-        private static IOperation RootOf(IOperation operation)
-        {
-            while (operation.Parent != null)
-            {
-                operation = operation.Parent;
-            }
-
-            return operation;
-        }
 
         /// <summary>The exception types a catch must not swallow wholesale.</summary>
         private sealed class CatchTypes

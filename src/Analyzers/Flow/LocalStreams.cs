@@ -62,6 +62,14 @@ namespace CloseNotify.Analyzers.Flow
             return holders;
         }
 
+        /// <summary>Is this declarator or assignment a local taking an SslStream? (the cheap test that starts a method's analysis)</summary>
+        public static bool IsHolderAssignment(KnownSymbols symbols, IOperation operation) => operation switch
+        {
+            IVariableDeclaratorOperation declarator => HoldsSslStream(symbols, declarator.Symbol, declarator.Initializer?.Value),
+            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => HoldsSslStream(symbols, target.Local, assignment.Value),
+            _ => false,
+        };
+
         private static bool HoldsSslStream(KnownSymbols symbols, ILocalSymbol local, IOperation? value) =>
             symbols.IsSslStream(local.Type) || (symbols.CanHoldSslStream(local.Type) && StreamOwnership.MayBeSslStream(symbols, value));
     }

@@ -54,6 +54,17 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
+        /// <summary>The root of the operation tree holding <paramref name="operation"/>: the member's body.</summary>
+        public static IOperation RootOf(IOperation operation)
+        {
+            while (operation.Parent != null)
+            {
+                operation = operation.Parent;
+            }
+
+            return operation;
+        }
+
         /// <summary>The whole expression a user reads as the call: <c>await s.DisposeAsync()</c>, <c>_s?.Close()</c>.</summary>
         public static IOperation OutermostCallExpression(IOperation invocation)
         {

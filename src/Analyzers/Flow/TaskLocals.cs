@@ -8,12 +8,7 @@ namespace CloseNotify.Analyzers.Flow
     {
         public static bool IsObservedBeforeDisposal(KnownSymbols symbols, ILocalSymbol task, IInvocationOperation shutdown)
         {
-            var root = (IOperation)shutdown;
-            while (root.Parent != null)
-            {
-                root = root.Parent;
-            }
-
+            var root = OperationHelpers.RootOf(shutdown);
             var stream = OperationHelpers.ReferencedSymbol(OperationHelpers.ResolveReceiver(shutdown.Instance));
             int? firstObservation = null;
             int? firstDisposal = null;
