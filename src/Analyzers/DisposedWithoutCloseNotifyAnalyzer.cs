@@ -22,11 +22,6 @@ namespace CloseNotify.Analyzers
         /// <summary>Diagnostic property: "Field" or "Local".</summary>
         public const string EntityProperty = "Entity";
 
-        private const int MaxInlineDepth = 8;
-
-        private static readonly ImmutableHashSet<string> DisposeMethodNames =
-            ImmutableHashSet.Create("Dispose", "DisposeAsync", "DisposeAsyncCore", "Close", "CloseAsync");
-
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.DisposedWithoutCloseNotify);
 
@@ -42,7 +37,11 @@ namespace CloseNotify.Analyzers
                     return;
                 }
 
-                // A body is walked only once one of its locals is seen taking an SslStream.
+                // A body is walked only once one of its locals is seen taking an SslStream. Fields are
+                // followed once per type (the first time a member of a type with Stream-like fields ends),
+                // and each method reports the sites inside itself, so every diagnostic stays local.
+                var hasStreamFields = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+                var fieldSites = new ConcurrentDictionary<INamedTypeSymbol, FieldDisposals.Result>(SymbolEqualityComparer.Default);
                 start.RegisterOperationBlockStartAction(block =>
                 {
                     var holder = new HolderSeen();
@@ -56,18 +55,27 @@ namespace CloseNotify.Analyzers
                         },
                         OperationKind.VariableDeclarator,
                         OperationKind.SimpleAssignment);
+
+                    var type = block.OwningSymbol.ContainingType;
+                    var followFields = block.OwningSymbol is IMethodSymbol && type != null
+                        && hasStreamFields.GetOrAdd(type, t => t.GetMembers().OfType<IFieldSymbol>().Any(f => symbols.CanHoldSslStream(f.Type)));
                     block.RegisterOperationBlockEndAction(end =>
                     {
-                        if (holder.Value)
+                        foreach (var root in end.OperationBlocks)
                         {
-                            foreach (var root in end.OperationBlocks)
+                            if (holder.Value)
                             {
                                 AnalyzeLocals(root, end.OwningSymbol, symbols, end.ReportDiagnostic);
+                            }
+
+                            if (followFields)
+                            {
+                                var result = FieldDisposals.ForType(symbols, type!, root.SemanticModel!, fieldSites, end.CancellationToken);
+                                result.ReportWithin(root.Syntax, end.ReportDiagnostic);
                             }
                         }
                     });
                 });
-                start.RegisterSymbolStartAction(type => RegisterFieldAnalysis(type, symbols), SymbolKind.NamedType);
             });
         }
 
@@ -82,16 +90,16 @@ namespace CloseNotify.Analyzers
                 }
 
                 var entities = new EntityTable(locals);
-                var sites = new SiteCollector();
+                var sites = new SiteCollector(entities, isField: false);
                 new StreamFlowWalker(symbols, entities, sites.Add).Run(body, default);
-                sites.Report(report, entities, isField: false);
+                sites.Report(report, within: null);
             }
         }
 
         /// <summary>The method's own body, then every lambda and local function in it, each analyzed on its own.</summary>
         private static IEnumerable<(ISymbol Function, IOperation Body)> FunctionBodies(ISymbol owner, IOperation root)
         {
-            var body = BodyOf(root);
+            var body = OperationHelpers.BodyOf(root);
             if (body != null)
             {
                 yield return (owner, body);
@@ -111,91 +119,6 @@ namespace CloseNotify.Analyzers
             }
         }
 
-        private static IOperation? BodyOf(IOperation root) => root switch
-        {
-            IMethodBodyOperation method => (IOperation?)method.BlockBody ?? method.ExpressionBody,
-            IConstructorBodyOperation constructor => (IOperation?)constructor.BlockBody ?? constructor.ExpressionBody,
-            IBlockOperation block => block,
-            _ => null,
-        };
-
-        private static void RegisterFieldAnalysis(SymbolStartAnalysisContext context, KnownSymbols symbols)
-        {
-            var type = (INamedTypeSymbol)context.Symbol;
-            if (!type.GetMembers().OfType<IFieldSymbol>().Any(f => symbols.CanHoldSslStream(f.Type)))
-            {
-                return;
-            }
-
-            var bodies = new ConcurrentBag<(ISymbol Owner, IOperation Root)>();
-            context.RegisterOperationBlockAction(block =>
-            {
-                foreach (var root in block.OperationBlocks)
-                {
-                    bodies.Add((block.OwningSymbol, root));
-                }
-            });
-            context.RegisterSymbolEndAction(end => AnalyzeFields(end, symbols, type, bodies.ToList()));
-        }
-
-        /// <summary>
-        /// Follows each tracked field through the type's dispose methods (Dispose, DisposeAsync, Close...),
-        /// entering the same-type methods they call, from a state where every field the type used is open.
-        /// </summary>
-        private static void AnalyzeFields(SymbolAnalysisContext context, KnownSymbols symbols, INamedTypeSymbol type, List<(ISymbol Owner, IOperation Root)> bodies)
-        {
-            var (fields, used) = FieldStreams.Find(symbols, type, bodies.Select(b => b.Root).ToList());
-            if (fields.IsEmpty || used == 0)
-            {
-                return;
-            }
-
-            var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
-            foreach (var (owner, root) in bodies)
-            {
-                if (owner is IMethodSymbol method && BodyOf(root) is { } body)
-                {
-                    methods[method] = body;
-                }
-            }
-
-            var disposeMethods = methods.Keys.Where(IsDisposeMethod).ToList();
-            var calledByDispose = new HashSet<IMethodSymbol>(
-                disposeMethods.SelectMany(m => methods[m].Descendants().OfType<IInvocationOperation>())
-                    .Select(i => i.TargetMethod.OriginalDefinition),
-                SymbolEqualityComparer.Default);
-
-            var sites = new SiteCollector();
-            var inlining = new Stack<IMethodSymbol>();
-            StreamState Enter(IInvocationOperation call, StreamState state)
-            {
-                var callee = call.TargetMethod.OriginalDefinition;
-                if (!methods.TryGetValue(callee, out var calleeBody) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth)
-                {
-                    return state;
-                }
-
-                inlining.Push(callee);
-                var after = new StreamFlowWalker(symbols, fields, sites.Add, Enter).Run(calleeBody, state);
-                inlining.Pop();
-                return after ?? state;
-            }
-
-            foreach (var root in disposeMethods.Where(m => !calledByDispose.Contains(m)))
-            {
-                inlining.Push(root);
-                new StreamFlowWalker(symbols, fields, sites.Add, Enter).Run(methods[root], new StreamState(used, 0));
-                inlining.Pop();
-            }
-
-            sites.Report(context.ReportDiagnostic, fields, isField: true);
-        }
-
-        private static bool IsDisposeMethod(IMethodSymbol method) =>
-            !method.IsStatic
-            && (DisposeMethodNames.Contains(method.Name)
-                || method.ExplicitInterfaceImplementations.Any(i => DisposeMethodNames.Contains(i.Name)));
-
         /// <summary>Set (only ever to true) by the operation callbacks of one body.</summary>
         private sealed class HolderSeen
         {
@@ -205,27 +128,6 @@ namespace CloseNotify.Analyzers
             {
                 get => _value;
                 set => _value = value;
-            }
-        }
-
-        /// <summary>Collects disposal sites once each (loops and finally blocks are walked more than once).</summary>
-        private sealed class SiteCollector
-        {
-            private readonly Dictionary<(SyntaxNode, int), DisposalSite> _sites = new Dictionary<(SyntaxNode, int), DisposalSite>();
-
-            public void Add(DisposalSite site) => _sites[(site.Syntax, site.Entity)] = site;
-
-            public void Report(System.Action<Diagnostic> report, EntityTable entities, bool isField)
-            {
-                foreach (var site in _sites.Values.OrderBy(s => s.Syntax.SpanStart))
-                {
-                    var name = entities.Entities[site.Entity].Name;
-                    var properties = ImmutableDictionary<string, string?>.Empty
-                        .Add(KindProperty, site.Kind.ToString())
-                        .Add(NameProperty, name)
-                        .Add(EntityProperty, isField ? "Field" : "Local");
-                    report(Diagnostic.Create(Descriptors.DisposedWithoutCloseNotify, site.Syntax.GetLocation(), properties, name));
-                }
             }
         }
     }

@@ -65,6 +65,15 @@ namespace CloseNotify.Analyzers.Flow
             return operation;
         }
 
+        /// <summary>The statements of a member: its block or expression body.</summary>
+        public static IOperation? BodyOf(IOperation root) => root switch
+        {
+            IMethodBodyOperation method => (IOperation?)method.BlockBody ?? method.ExpressionBody,
+            IConstructorBodyOperation constructor => (IOperation?)constructor.BlockBody ?? constructor.ExpressionBody,
+            IBlockOperation block => block,
+            _ => null,
+        };
+
         /// <summary>The whole expression a user reads as the call: <c>await s.DisposeAsync()</c>, <c>_s?.Close()</c>.</summary>
         public static IOperation OutermostCallExpression(IOperation invocation)
         {

@@ -14,6 +14,18 @@ namespace CloseNotify.Analyzers.Flow
     {
         public static List<IOperation> InTree(INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
         {
+            var bodies = new List<IOperation>();
+            foreach (var (_, body) in WithOwners(type, model, cancellationToken))
+            {
+                bodies.Add(body);
+            }
+
+            return bodies;
+        }
+
+        /// <summary>Each member body with the method or accessor it belongs to (null for initializers).</summary>
+        public static List<(IMethodSymbol? Owner, IOperation Body)> WithOwners(INamedTypeSymbol type, SemanticModel model, CancellationToken cancellationToken)
+        {
             var nodes = new List<SyntaxNode>();
             foreach (var reference in type.DeclaringSyntaxReferences)
             {
@@ -26,12 +38,12 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
-            var bodies = new List<IOperation>(nodes.Count);
+            var bodies = new List<(IMethodSymbol?, IOperation)>(nodes.Count);
             foreach (var node in nodes)
             {
                 if (model.GetOperation(node, cancellationToken) is { } operation)
                 {
-                    bodies.Add(operation);
+                    bodies.Add((model.GetDeclaredSymbol(node, cancellationToken) as IMethodSymbol, operation));
                 }
             }
 
