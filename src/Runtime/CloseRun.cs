@@ -1,0 +1,130 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading;
+
+namespace CloseNotify
+{
+    /// <summary>The state of one graceful close, shared by the synchronous and asynchronous paths: what is being
+    /// closed, the deadline, the bytes drained, and how each read or error maps to an outcome.</summary>
+    internal struct CloseRun
+    {
+        // One TLS record holds at most 16 KiB of plaintext; a buffer that size drains a record per read.
+        public const int DrainBufferSize = 16 * 1024;
+
+        private readonly long startTimestamp;
+
+        public CloseRun(Stream stream, TlsCloseOptions options)
+        {
+            Stream = stream;
+            Options = options;
+            Ssl = stream as SslStream;
+            Socket = Transports.SocketOf(stream);
+            startTimestamp = Stopwatch.GetTimestamp();
+            BytesDrained = 0;
+        }
+
+        public Stream Stream { get; }
+
+        public TlsCloseOptions Options { get; }
+
+        public SslStream? Ssl { get; }
+
+        public Socket? Socket { get; }
+
+        public long BytesDrained { get; private set; }
+
+        /// <summary>Whether there is anything to close: an authenticated TLS session, or a socket to half-close.</summary>
+        public bool HasSession => Ssl != null ? Ssl.IsAuthenticated : Socket != null;
+
+        public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - startTimestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+
+        public TimeSpan Remaining
+        {
+            get
+            {
+                var left = Options.DrainTimeout - Elapsed;
+                return left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            }
+        }
+
+        /// <summary>Sends our end of the plain TCP stream (the non-TLS case): a FIN.</summary>
+        public void ShutdownSocketSend() => Socket!.Shutdown(SocketShutdown.Send);
+
+        /// <summary>Accounts for one drain read; returns the outcome when the read ends the drain.</summary>
+        public TlsCloseOutcome? OnRead(int read)
+        {
+            if (read == 0)
+            {
+                if (Ssl == null)
+                {
+                    return TlsCloseOutcome.Clean; // a plain TCP stream ends at the peer's FIN
+                }
+
+                var observer = Transports.ObserverOf(Ssl);
+                return observer == null ? TlsCloseOutcome.EndOfStream
+                    : observer.ReachedEnd ? TlsCloseOutcome.PeerClosedWithoutCloseNotify
+                    : TlsCloseOutcome.Clean;
+            }
+
+            BytesDrained += read;
+            return BytesDrained > Options.MaxDrainBytes ? TlsCloseOutcome.ByteLimitReached : null;
+        }
+
+        /// <summary>Maps an error of the close to its outcome; null means the error is not benign and must surface.</summary>
+        public static TlsCloseOutcome? OutcomeOf(Exception error, bool timedOut, bool sending)
+        {
+            if (timedOut)
+            {
+                // When the deadline passed, the transport was disposed or the read cancelled: whatever that raised,
+                // the cause is the silent peer.
+                return TlsCloseOutcome.DrainTimedOut;
+            }
+
+            if (error is OperationCanceledException || !TlsErrors.IsBenign(error))
+            {
+                return null;
+            }
+
+            if (TlsErrors.IsReset(error))
+            {
+                return TlsCloseOutcome.PeerReset;
+            }
+
+            if (error is ObjectDisposedException || (sending && error is IOException { InnerException: ObjectDisposedException }))
+            {
+                return TlsCloseOutcome.AlreadyClosed;
+            }
+
+            return TlsCloseOutcome.PeerClosedWithoutCloseNotify;
+        }
+
+        /// <summary>Ends the close: disposes the stream unless the caller keeps it and the close went well.</summary>
+        public TlsCloseResult Finish(TlsCloseOutcome outcome, Exception? benignError)
+        {
+            var keep = Options.LeaveOpen && outcome is TlsCloseOutcome.Clean or TlsCloseOutcome.EndOfStream or TlsCloseOutcome.NoSession;
+            if (!keep)
+            {
+                DisposeQuietly();
+            }
+
+            return new TlsCloseResult(outcome, BytesDrained, Elapsed, benignError);
+        }
+
+        /// <summary>Disposes the stream; a stream whose connection already failed may throw again, which says nothing new.</summary>
+        public void DisposeQuietly() => DisposeQuietly(Stream);
+
+        public static void DisposeQuietly(Stream stream)
+        {
+            try
+            {
+                stream.Dispose();
+            }
+            catch (Exception e) when (TlsErrors.IsBenign(e))
+            {
+            }
+        }
+    }
+}

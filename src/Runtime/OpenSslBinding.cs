@@ -1,0 +1,54 @@
+using System;
+
+namespace CloseNotify
+{
+    /// <summary>How <see cref="OpenSslShutdown"/> reaches OpenSSL and the socket under an <c>SSL*</c>: derive from it
+    /// to drive a shutdown through your own P/Invoke declarations, or use <see cref="LibSsl3"/>.</summary>
+    public abstract class OpenSslBinding
+    {
+        /// <summary>The binding to the system's <c>libssl.so.3</c> / <c>libcrypto.so.3</c> (OpenSSL 3 on Linux), which
+        /// waits for the socket with <c>poll(2)</c> on <c>SSL_get_fd</c>.</summary>
+        public static OpenSslBinding LibSsl3 => SystemLibSsl.Instance;
+
+        /// <summary>Calls <c>SSL_shutdown(ssl)</c>.</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <returns>What <c>SSL_shutdown</c> returned: 1, 0 or a negative value.</returns>
+        public abstract int Shutdown(IntPtr ssl);
+
+        /// <summary>Calls <c>SSL_read(ssl, buffer, buffer.Length)</c>, used to drain what the peer sends after our
+        /// close_notify until its own close_notify (the way the OpenSSL manual asks for a bidirectional shutdown).</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <param name="buffer">Where to read; its content is discarded.</param>
+        /// <returns>What <c>SSL_read</c> returned.</returns>
+        public abstract int Read(IntPtr ssl, Span<byte> buffer);
+
+        /// <summary>Calls <c>SSL_get_error(ssl, result)</c>.</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <param name="result">The value the previous call returned.</param>
+        /// <returns>An <c>SSL_ERROR_*</c> code.</returns>
+        public abstract int GetError(IntPtr ssl, int result);
+
+        /// <summary>Waits until the socket under <paramref name="ssl"/> is readable (or writable, when
+        /// <paramref name="forWrite"/> is true), at most <paramref name="timeout"/>.</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <param name="forWrite">True after <c>SSL_ERROR_WANT_WRITE</c>, false after <c>SSL_ERROR_WANT_READ</c>.</param>
+        /// <param name="timeout">The longest wait.</param>
+        /// <returns>True when the socket became ready (or failed: the next call reports why), false on time-out.</returns>
+        public abstract bool WaitForSocket(IntPtr ssl, bool forWrite, TimeSpan timeout);
+
+        /// <summary>Clears the calling thread's OpenSSL error queue (<c>ERR_clear_error</c>) before a call, so that
+        /// <see cref="GetError"/> reports about that call only. The default does nothing.</summary>
+        public virtual void ClearErrors()
+        {
+        }
+
+        /// <summary>Takes the oldest error from the calling thread's OpenSSL error queue (<c>ERR_get_error</c>); 0 when
+        /// the queue is empty or the binding does not expose it (the default).</summary>
+        /// <returns>The packed OpenSSL error code, or 0.</returns>
+        public virtual ulong TakeError() => 0;
+
+        /// <summary>The <c>errno</c> of the last failed call (for <c>SSL_ERROR_SYSCALL</c>); 0 when unknown (the default).</summary>
+        /// <returns>The system error number, or 0.</returns>
+        public virtual int LastSystemError() => 0;
+    }
+}

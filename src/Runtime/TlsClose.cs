@@ -1,0 +1,278 @@
+using System;
+using System.Buffers;
+using System.IO;
+using System.Net.Sockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace CloseNotify
+{
+    /// <summary>Closes TLS connections the way RFC 8446 §6.1 asks: gracefully (close_notify, then a bounded drain of
+    /// what the peer still sends) or by an explicit abort.</summary>
+    public static class TlsClose
+    {
+        /// <summary>Sends close_notify, reads and discards what the peer still sends until its stream ends, then
+        /// disposes <paramref name="stream"/>. The whole close is bounded by <see cref="TlsCloseOptions.DrainTimeout"/>
+        /// and <see cref="TlsCloseOptions.MaxDrainBytes"/>.</summary>
+        /// <remarks>Benign ends (reset, end of stream, time-out, byte limit, stream already disposed) are reported in
+        /// the result, never thrown. A <see cref="System.Net.Sockets.NetworkStream"/> (a connection without TLS) is
+        /// closed the same way at the TCP level: FIN, then drain. Any other stream has no session to close and is only
+        /// disposed (<see cref="TlsCloseOutcome.NoSession"/>).</remarks>
+        /// <param name="stream">The <see cref="System.Net.Security.SslStream"/> (or the socket stream) to close.</param>
+        /// <param name="options">Bounds of the close; <see cref="TlsCloseOptions.Default"/> when null.</param>
+        /// <param name="cancellationToken">Cancels the close: the transport is then disposed and
+        /// <see cref="OperationCanceledException"/> thrown.</param>
+        /// <returns>How the close ended.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+        /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign"/> does not accept, after the
+        /// stream was disposed.</exception>
+        public static Task<TlsCloseResult> GracefulAsync(Stream stream, TlsCloseOptions? options = null, CancellationToken cancellationToken = default)
+        {
+            if (stream == null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return Task.FromCanceled<TlsCloseResult>(cancellationToken);
+            }
+
+            return GracefulCoreAsync(new CloseRun(stream, options ?? TlsCloseOptions.Default), cancellationToken);
+        }
+
+        /// <summary>The synchronous form of <see cref="GracefulAsync"/>, for code that cannot await (a
+        /// <c>Dispose()</c> method). It blocks the calling thread for at most
+        /// <see cref="TlsCloseOptions.DrainTimeout"/>.</summary>
+        /// <param name="stream">The <see cref="System.Net.Security.SslStream"/> (or the socket stream) to close.</param>
+        /// <param name="options">Bounds of the close; <see cref="TlsCloseOptions.Default"/> when null.</param>
+        /// <returns>How the close ended.</returns>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign"/> does not accept, after the
+        /// stream was disposed.</exception>
+        public static TlsCloseResult Graceful(Stream stream, TlsCloseOptions? options = null)
+        {
+            if (stream == null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            var run = new CloseRun(stream, options ?? TlsCloseOptions.Default);
+            if (run.Socket == null)
+            {
+                // No socket whose receive time-out bounds a blocking read: use the asynchronous close, which is
+                // bounded by cancellation and disposal. It never resumes on the caller's context, so this cannot deadlock.
+                return GracefulCoreAsync(run, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return GracefulOnSocket(run);
+        }
+
+        /// <summary>Ends the connection now, without close_notify: the socket under <paramref name="stream"/> (if one
+        /// is reachable) is reset (RST) and every layer disposed. Use it when the connection must not go on (invalid
+        /// data, a protocol violation) and the peer need not learn that the stream ended cleanly.</summary>
+        /// <param name="stream">The stream to abort; an already disposed stream is accepted.</param>
+        /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+        public static void Abort(Stream stream)
+        {
+            if (stream == null)
+            {
+                throw new ArgumentNullException(nameof(stream));
+            }
+
+            var socket = Transports.SocketOf(stream);
+            try
+            {
+                // A zero linger time makes close() send RST and drop unsent data instead of a FIN.
+                if (socket != null)
+                {
+                    socket.LingerState = new LingerOption(true, 0);
+                }
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException)
+            {
+                // Already closed: there is nothing left to reset.
+            }
+
+            CloseRun.DisposeQuietly(stream);
+
+            // The TLS stream may have been created with leaveInnerStreamOpen: an abort ends the connection anyway.
+            socket?.Dispose();
+        }
+
+        private static async Task<TlsCloseResult> GracefulCoreAsync(CloseRun run, CancellationToken cancellationToken)
+        {
+            if (!run.HasSession)
+            {
+                return run.Finish(TlsCloseOutcome.NoSession, null);
+            }
+
+            var timeout = TimeoutSources.Rent(run.Options.DrainTimeout);
+            var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
+            var sending = true;
+            try
+            {
+                // A transport that ignores cancellation still ends its pending read when it is disposed: that is
+                // what bounds the close on every stream.
+                using var onTimeout = timeout.Token.Register(static s => CloseRun.DisposeQuietly((Stream)s!), run.Stream);
+                using var onCancel = cancellationToken.CanBeCanceled
+                    ? cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
+                    : default;
+                if (run.Ssl != null)
+                {
+                    var shutdown = run.Ssl.ShutdownAsync();
+                    if (!shutdown.IsCompleted)
+                    {
+                        // ShutdownAsync takes no token: it waits only when the peer stopped reading and the send
+                        // buffer is full. Disposal on time-out ends it.
+                        await shutdown.ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        shutdown.GetAwaiter().GetResult();
+                    }
+                }
+                else
+                {
+                    run.ShutdownSocketSend();
+                }
+
+                sending = false;
+                while (true)
+                {
+                    var read = await run.Stream.ReadAsync(buffer.AsMemory(0, CloseRun.DrainBufferSize), timeout.Token).ConfigureAwait(false);
+                    if (run.OnRead(read) is { } outcome)
+                    {
+                        return run.Finish(outcome, null);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                {
+                    run.DisposeQuietly();
+                    throw new OperationCanceledException("The TLS close was cancelled.", e, cancellationToken);
+                }
+
+                var outcome = CloseRun.OutcomeOf(e, timeout.IsCancellationRequested, sending);
+                if (outcome == null)
+                {
+                    run.DisposeQuietly();
+                    throw;
+                }
+
+                return run.Finish(outcome.Value, outcome == TlsCloseOutcome.DrainTimedOut ? null : e);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                TimeoutSources.Return(timeout);
+            }
+        }
+
+        private static TlsCloseResult GracefulOnSocket(CloseRun run)
+        {
+            if (!run.HasSession)
+            {
+                return run.Finish(TlsCloseOutcome.NoSession, null);
+            }
+
+            var socket = run.Socket!;
+            var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
+            var sending = true;
+            var timedOut = false;
+            var savedTimeout = 0;
+            try
+            {
+                savedTimeout = socket.ReceiveTimeout;
+                if (run.Ssl != null)
+                {
+                    var shutdown = run.Ssl.ShutdownAsync();
+                    if (!shutdown.Wait(run.Remaining))
+                    {
+                        timedOut = true;
+                        run.DisposeQuietly();
+                        ObserveLater(shutdown);
+                        return run.Finish(TlsCloseOutcome.DrainTimedOut, null);
+                    }
+                }
+                else
+                {
+                    run.ShutdownSocketSend();
+                }
+
+                sending = false;
+                while (true)
+                {
+                    var remaining = run.Remaining;
+                    if (remaining == TimeSpan.Zero)
+                    {
+                        timedOut = true;
+                        return run.Finish(TlsCloseOutcome.DrainTimedOut, null);
+                    }
+
+                    // The socket's receive time-out bounds each blocking read; it is set to what is left of the deadline.
+                    socket.ReceiveTimeout = Math.Max(1, (int)Math.Ceiling(remaining.TotalMilliseconds));
+                    var read = run.Stream.Read(buffer, 0, CloseRun.DrainBufferSize);
+                    if (run.OnRead(read) is { } outcome)
+                    {
+                        return run.Finish(outcome, null);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                var error = e is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : e;
+                timedOut |= IsTimeout(error);
+                var outcome = CloseRun.OutcomeOf(error, timedOut, sending);
+                if (outcome == null)
+                {
+                    run.DisposeQuietly();
+                    throw;
+                }
+
+                return run.Finish(outcome.Value, outcome == TlsCloseOutcome.DrainTimedOut ? null : error);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                if (run.Options.LeaveOpen)
+                {
+                    RestoreReceiveTimeout(socket, savedTimeout);
+                }
+            }
+        }
+
+        private static bool IsTimeout(Exception? error)
+        {
+            for (; error != null; error = error.InnerException)
+            {
+                if (error is SocketException { SocketErrorCode: SocketError.TimedOut })
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static void RestoreReceiveTimeout(Socket socket, int timeout)
+        {
+            try
+            {
+                socket.ReceiveTimeout = timeout;
+            }
+            catch (ObjectDisposedException)
+            {
+                // The close disposed the stream: nothing to restore.
+            }
+        }
+
+        // A shutdown abandoned at the deadline fails once its stream is disposed; observe it so that the failure is
+        // not reported as an unobserved task exception.
+        private static void ObserveLater(Task task) =>
+            task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,35 @@
+namespace CloseNotify
+{
+    /// <summary>How a TLS close ended. Every value except <see cref="Clean"/> names something the peer or the
+    /// transport did; none of them is an error of the caller, so none of them throws.</summary>
+    public enum TlsCloseOutcome
+    {
+        /// <summary>Both close_notify alerts were exchanged: the peer's stream ended at a TLS close_notify.</summary>
+        Clean = 0,
+
+        /// <summary>The peer ended its stream, but the TLS layer does not say whether a close_notify came before the
+        /// TCP close: <see cref="System.Net.Security.SslStream"/> returns 0 for both. Put a <see cref="TlsTransport"/>
+        /// under the <see cref="System.Net.Security.SslStream"/> to get <see cref="Clean"/> or
+        /// <see cref="PeerClosedWithoutCloseNotify"/> instead.</summary>
+        EndOfStream,
+
+        /// <summary>The peer closed the TCP connection without sending close_notify (a truncated TLS stream).</summary>
+        PeerClosedWithoutCloseNotify,
+
+        /// <summary>The peer did not end its stream within <see cref="TlsCloseOptions.DrainTimeout"/>.</summary>
+        DrainTimedOut,
+
+        /// <summary>The peer sent more than <see cref="TlsCloseOptions.MaxDrainBytes"/> after our close_notify.</summary>
+        ByteLimitReached,
+
+        /// <summary>The peer reset the connection (or the pipe broke) after our close_notify.</summary>
+        PeerReset,
+
+        /// <summary>The stream was already disposed or already shut down before the close began.</summary>
+        AlreadyClosed,
+
+        /// <summary>There was no TLS session to close: the stream was never authenticated, or is neither an
+        /// <see cref="System.Net.Security.SslStream"/> nor a socket stream. It was disposed without a close_notify.</summary>
+        NoSession,
+    }
+}
