@@ -17,7 +17,8 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // compilation in one CompilationWithAnalyzers run, per-analyzer execution time from the analyzer driver's
 // telemetry, against the time the compiler itself takes to bind and check the same code.
 var baseFiles = args.Length > 0 ? int.Parse(args[0]) : 250;
-var scales = new[] { 1, 4, 16 };
+// Optional second argument: the scales to run, e.g. "1,4" (default 1,4,16).
+var scales = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : new[] { 1, 4, 16 };
 const int Repeats = 3;
 var references = LoadReferences();
 var ours = ImmutableArray.Create<DiagnosticAnalyzer>(new DisposedWithoutCloseNotifyAnalyzer(), new SingleShotShutdownAnalyzer(), new SwallowedCloseErrorAnalyzer());

@@ -3,6 +3,7 @@ using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using CloseNotify.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -37,50 +38,99 @@ namespace CloseNotify.Analyzers
                     return;
                 }
 
-                // A body is walked only once one of its locals is seen taking an SslStream. Fields are
-                // followed once per type (the first time a member of a type with Stream-like fields ends),
-                // and each method reports the sites inside itself, so every diagnostic stays local.
-                var hasStreamFields = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+                // Each disposal site is reported from the operation that is the site (a using declarator, a
+                // Dispose/Close call, a return or break leaving a using scope), so that every diagnostic is local to
+                // the operation that raised it and the driver can dispatch these kinds compilation-wide: no per-method
+                // registrations, which cost every method of the compilation, TLS or not. The flow walk is done once
+                // per body (locals) or once per type (fields), the first time one of its sites asks, and cached.
+                var localSites = new ConditionalWeakTable<SyntaxNode, List<SiteCollector>>();
                 var fieldSites = new ConcurrentDictionary<INamedTypeSymbol, FieldDisposals.Result>(SymbolEqualityComparer.Default);
-                start.RegisterOperationBlockStartAction(block =>
+
+                void ReportAt(OperationAnalysisContext c, IOperation site, IOperation? resource)
                 {
-                    var holder = new HolderSeen();
-                    block.RegisterOperationAction(
-                        c =>
-                        {
-                            if (!holder.Value && LocalStreams.IsHolderAssignment(symbols, c.Operation))
-                            {
-                                holder.Value = true;
-                            }
-                        },
-                        OperationKind.VariableDeclarator,
-                        OperationKind.SimpleAssignment);
-
-                    var type = block.OwningSymbol.ContainingType;
-                    var followFields = block.OwningSymbol is IMethodSymbol && type != null
-                        && hasStreamFields.GetOrAdd(type, t => t.GetMembers().OfType<IFieldSymbol>().Any(f => symbols.CanHoldSslStream(f.Type)));
-                    block.RegisterOperationBlockEndAction(end =>
+                    switch (resource)
                     {
-                        foreach (var root in end.OperationBlocks)
-                        {
-                            if (holder.Value)
-                            {
-                                AnalyzeLocals(root, end.OwningSymbol, symbols, end.ReportDiagnostic);
-                            }
+                        case ILocalReferenceOperation { Local: var local } when symbols.CanHoldSslStream(local.Type):
+                            ReportLocalSites(c, site);
+                            break;
+                        case IFieldReferenceOperation { Field: var field } when symbols.CanHoldSslStream(field.Type)
+                            && c.ContainingSymbol.ContainingType is { } type && site.SemanticModel is { } model:
+                            FieldDisposals.ForType(symbols, type, model, fieldSites, c.CancellationToken).ReportAt(site.Syntax, c.ReportDiagnostic);
+                            break;
+                    }
+                }
 
-                            if (followFields)
-                            {
-                                var result = FieldDisposals.ForType(symbols, type!, root.SemanticModel!, fieldSites, end.CancellationToken);
-                                result.ReportWithin(root.Syntax, end.ReportDiagnostic);
-                            }
+                void ReportLocalSites(OperationAnalysisContext c, IOperation site)
+                {
+                    var root = OperationHelpers.RootOf(site);
+                    var owner = c.ContainingSymbol;
+                    var collectors = localSites.GetValue(root.Syntax, _ => AnalyzeLocals(root, owner, symbols));
+                    foreach (var collector in collectors)
+                    {
+                        collector.ReportAt(c.ReportDiagnostic, site.Syntax);
+                    }
+                }
+
+                // The end of a using statement or declaration: the site is the resource's declarator.
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (c.Operation.Parent?.Parent?.Parent is IUsingOperation or IUsingDeclarationOperation
+                            && LocalStreams.IsHolderAssignment(symbols, c.Operation))
+                        {
+                            ReportLocalSites(c, c.Operation);
                         }
-                    });
-                });
+                    },
+                    OperationKind.VariableDeclarator);
+
+                // using (existing) { }: the site is the resource expression.
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        var resources = ((IUsingOperation)c.Operation).Resources;
+                        if (resources is not IVariableDeclarationGroupOperation)
+                        {
+                            ReportAt(c, resources, OperationHelpers.StripConversions(resources));
+                        }
+                    },
+                    OperationKind.Using);
+
+                // x.Dispose(), x?.Close(), await x.DisposeAsync().ConfigureAwait(false): the site is the outermost
+                // expression of the call, so each of those kinds is asked, and only the outermost one answers.
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        var operation = c.Operation;
+                        if (operation.IsImplicit || DisposeCallIn(operation) is not { } call || !symbols.IsDispose(call.TargetMethod)
+                            || OperationHelpers.OutermostCallExpression(operation) != operation)
+                        {
+                            return;
+                        }
+
+                        ReportAt(c, operation, OperationHelpers.ResolveReceiver(call.Instance));
+                    },
+                    OperationKind.Invocation,
+                    OperationKind.Await,
+                    OperationKind.ConditionalAccess);
+
+                // return / break / continue / yield break out of a using scope: the site is the exit statement.
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (!c.Operation.IsImplicit && InsideScopeWithStreamLocal(symbols, c.Operation))
+                        {
+                            ReportLocalSites(c, c.Operation);
+                        }
+                    },
+                    OperationKind.Return,
+                    OperationKind.YieldBreak,
+                    OperationKind.Branch);
             });
         }
 
-        private static void AnalyzeLocals(IOperation root, ISymbol owner, KnownSymbols symbols, System.Action<Diagnostic> report)
+        private static List<SiteCollector> AnalyzeLocals(IOperation root, ISymbol owner, KnownSymbols symbols)
         {
+            var collectors = new List<SiteCollector>();
             var owned = LocalStreams.FindOwnedByFunction(symbols, root);
             foreach (var (function, body) in FunctionBodies(owner, root))
             {
@@ -92,8 +142,79 @@ namespace CloseNotify.Analyzers
                 var entities = new EntityTable(locals);
                 var sites = new SiteCollector(entities, isField: false);
                 new StreamFlowWalker(symbols, entities, sites.Add).Run(body, default);
-                sites.Report(report, within: null);
+                if (!sites.IsEmpty)
+                {
+                    collectors.Add(sites);
+                }
             }
+
+            return collectors;
+        }
+
+        /// <summary>The Dispose-like call at the core of a call expression: under await, ?. and ConfigureAwait.</summary>
+        private static IInvocationOperation? DisposeCallIn(IOperation expression)
+        {
+            var current = expression;
+            while (true)
+            {
+                switch (current)
+                {
+                    case IAwaitOperation awaited:
+                        current = awaited.Operation;
+                        break;
+                    case IConditionalAccessOperation access:
+                        current = access.WhenNotNull;
+                        break;
+                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } instance }:
+                        current = instance;
+                        break;
+                    case IInvocationOperation invocation:
+                        return invocation;
+                    default:
+                        return null;
+                }
+            }
+        }
+
+        /// <summary>Is an exit inside a using scope whose resource may hold an SslStream? Runs for every return of the
+        /// compilation, so it looks only at using statements and at the using declarations of enclosing blocks.</summary>
+        private static bool InsideScopeWithStreamLocal(KnownSymbols symbols, IOperation exit)
+        {
+            for (var parent = exit.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case IUsingOperation usingStatement when AnyHolder(symbols, usingStatement.Locals):
+                        return true;
+                    case IBlockOperation block when !block.Locals.IsEmpty && AnyHolder(symbols, block.Locals):
+                        foreach (var statement in block.Operations)
+                        {
+                            if (statement is IUsingDeclarationOperation)
+                            {
+                                return true;
+                            }
+                        }
+
+                        break;
+                    case IAnonymousFunctionOperation or ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool AnyHolder(KnownSymbols symbols, ImmutableArray<ILocalSymbol> locals)
+        {
+            foreach (var local in locals)
+            {
+                if (symbols.CanHoldSslStream(local.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         /// <summary>The method's own body, then every lambda and local function in it, each analyzed on its own.</summary>
@@ -116,18 +237,6 @@ namespace CloseNotify.Analyzers
                         yield return (localFunction.Symbol, localBody);
                         break;
                 }
-            }
-        }
-
-        /// <summary>Set (only ever to true) by the operation callbacks of one body.</summary>
-        private sealed class HolderSeen
-        {
-            private volatile bool _value;
-
-            public bool Value
-            {
-                get => _value;
-                set => _value = value;
             }
         }
     }

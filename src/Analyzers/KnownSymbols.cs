@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -18,6 +19,8 @@ namespace CloseNotify.Analyzers
             "Read", "ReadAsync", "ReadByte", "ReadAtLeast", "ReadAtLeastAsync", "ReadExactly", "ReadExactlyAsync", "BeginRead",
             "Write", "WriteAsync", "WriteByte", "BeginWrite", "Flush", "FlushAsync", "CopyTo", "CopyToAsync");
 
+        private static readonly HashSet<string> UseMethodNameSet = new HashSet<string>(UseMethodNames);
+
         private static readonly ImmutableArray<string> DisposeMethodNames = ImmutableArray.Create("Dispose", "Close", "DisposeAsync");
 
         private KnownSymbols(Compilation compilation, INamedTypeSymbol sslStream)
@@ -28,8 +31,8 @@ namespace CloseNotify.Analyzers
             var disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             var asyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
 
-            var use = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
-            var dispose = ImmutableHashSet.CreateBuilder<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var use = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var dispose = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             foreach (var type in new[] { sslStream, Stream, disposable, asyncDisposable })
             {
                 if (type == null)
@@ -41,8 +44,8 @@ namespace CloseNotify.Analyzers
                 AddMethods(type, DisposeMethodNames, dispose, parameterless: true);
             }
 
-            UseMethods = use.ToImmutable();
-            DisposeMethods = dispose.ToImmutable();
+            UseMethods = use;
+            DisposeMethods = dispose;
             foreach (var member in sslStream.GetMembers("ShutdownAsync"))
             {
                 if (member is IMethodSymbol method)
@@ -52,7 +55,7 @@ namespace CloseNotify.Analyzers
             }
 
             // The types a field or local may be declared as while it holds an SslStream.
-            var baseTypes = ImmutableHashSet.CreateBuilder<ITypeSymbol>(SymbolEqualityComparer.Default);
+            var baseTypes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             for (var t = sslStream.BaseType; t != null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
             {
                 baseTypes.Add(t);
@@ -63,7 +66,7 @@ namespace CloseNotify.Analyzers
                 baseTypes.Add(i);
             }
 
-            SslStreamBaseTypes = baseTypes.ToImmutable();
+            SslStreamBaseTypes = baseTypes;
         }
 
         public INamedTypeSymbol SslStream { get; }
@@ -75,11 +78,12 @@ namespace CloseNotify.Analyzers
 
         public IMethodSymbol? ShutdownAsync { get; }
 
-        public ImmutableHashSet<IMethodSymbol> UseMethods { get; }
+        // Plain hash sets, never changed after construction: read concurrently, and much cheaper to query than immutable sets.
+        public HashSet<IMethodSymbol> UseMethods { get; }
 
-        public ImmutableHashSet<IMethodSymbol> DisposeMethods { get; }
+        public HashSet<IMethodSymbol> DisposeMethods { get; }
 
-        public ImmutableHashSet<ITypeSymbol> SslStreamBaseTypes { get; }
+        public HashSet<ITypeSymbol> SslStreamBaseTypes { get; }
 
         public static KnownSymbols? TryCreate(Compilation compilation)
         {
@@ -102,11 +106,18 @@ namespace CloseNotify.Analyzers
         }
 
         /// <summary>A declared type that can hold an SslStream without being one (Stream, IDisposable...).</summary>
-        public bool CanHoldSslStream(ITypeSymbol? type) => type != null && (IsSslStream(type) || SslStreamBaseTypes.Contains(type));
+        public bool CanHoldSslStream(ITypeSymbol? type) =>
+            // Value types, strings, arrays, delegates, type parameters...: rejected before any symbol comparison, since
+            // this runs for locals and fields all over the compilation.
+            type is { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface }
+            && (IsSslStream(type) || SslStreamBaseTypes.Contains(type));
 
-        public bool IsUse(IMethodSymbol method) => Matches(method, UseMethods);
+        // The name tests come first: they reject almost every call of a compilation without a symbol lookup.
+        public bool IsUse(IMethodSymbol method) => UseMethodNameSet.Contains(method.Name) && Matches(method, UseMethods);
 
-        public bool IsDispose(IMethodSymbol method) => Matches(method, DisposeMethods);
+        public bool IsDispose(IMethodSymbol method) => IsDisposeName(method.Name) && Matches(method, DisposeMethods);
+
+        public static bool IsDisposeName(string name) => name is "Dispose" or "Close" or "DisposeAsync";
 
         public bool IsShutdown(IMethodSymbol method) =>
             ShutdownAsync != null && OverridesOrIs(method, ShutdownAsync);
@@ -139,7 +150,7 @@ namespace CloseNotify.Analyzers
             return false;
         }
 
-        private static bool Matches(IMethodSymbol method, ImmutableHashSet<IMethodSymbol> set)
+        private static bool Matches(IMethodSymbol method, HashSet<IMethodSymbol> set)
         {
             for (var m = method; m != null; m = m.OverriddenMethod)
             {
@@ -173,7 +184,7 @@ namespace CloseNotify.Analyzers
             return false;
         }
 
-        private static void AddMethods(INamedTypeSymbol type, ImmutableArray<string> names, ImmutableHashSet<IMethodSymbol>.Builder into, bool parameterless = false)
+        private static void AddMethods(INamedTypeSymbol type, ImmutableArray<string> names, HashSet<IMethodSymbol> into, bool parameterless = false)
         {
             foreach (var name in names)
             {

@@ -21,23 +21,41 @@ namespace CloseNotify.Analyzers.Flow
 
         public void Add(DisposalSite site) => _sites[(site.Syntax, site.Entity)] = site;
 
+        public bool IsEmpty => _sites.Count == 0;
+
         /// <summary>Reports the sites (those inside <paramref name="within"/> when given).</summary>
         public void Report(Action<Diagnostic> report, SyntaxNode? within)
         {
             foreach (var site in _sites.Values.OrderBy(s => s.Syntax.SpanStart))
             {
-                if (within != null && (site.Syntax.SyntaxTree != within.SyntaxTree || !within.Span.Contains(site.Syntax.Span)))
+                if (within == null || (site.Syntax.SyntaxTree == within.SyntaxTree && within.Span.Contains(site.Syntax.Span)))
                 {
-                    continue;
+                    Report(report, site);
                 }
-
-                var name = _entities.Entities[site.Entity].Name;
-                var properties = ImmutableDictionary<string, string?>.Empty
-                    .Add(DisposedWithoutCloseNotifyAnalyzer.KindProperty, site.Kind.ToString())
-                    .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, name)
-                    .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, _isField ? "Field" : "Local");
-                report(Diagnostic.Create(Descriptors.DisposedWithoutCloseNotify, site.Syntax.GetLocation(), properties, name));
             }
+        }
+
+        /// <summary>Reports the sites at exactly <paramref name="node"/>: the analyzer reports each site from the
+        /// operation that is that site, so that every diagnostic is local to the operation that raised it.</summary>
+        public void ReportAt(Action<Diagnostic> report, SyntaxNode node)
+        {
+            foreach (var site in _sites.Values)
+            {
+                if (site.Syntax == node)
+                {
+                    Report(report, site);
+                }
+            }
+        }
+
+        private void Report(Action<Diagnostic> report, DisposalSite site)
+        {
+            var name = _entities.Entities[site.Entity].Name;
+            var properties = ImmutableDictionary<string, string?>.Empty
+                .Add(DisposedWithoutCloseNotifyAnalyzer.KindProperty, site.Kind.ToString())
+                .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, name)
+                .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, _isField ? "Field" : "Local");
+            report(Diagnostic.Create(Descriptors.DisposedWithoutCloseNotify, site.Syntax.GetLocation(), properties, name));
         }
     }
 }
