@@ -95,10 +95,11 @@ namespace CloseNotify
                 // Already closed: there is nothing left to reset.
             }
 
-            CloseRun.DisposeQuietly(stream);
-
-            // The TLS stream may have been created with leaveInnerStreamOpen: an abort ends the connection anyway.
+            // The socket is closed before the streams: NetworkStream.Dispose shuts the socket down first, which sends a
+            // FIN, and a peer that reads it sees an ordinary end of stream instead of the reset. Closing the socket
+            // first also ends a connection whose TLS stream was created with leaveInnerStreamOpen.
             socket?.Dispose();
+            CloseRun.DisposeQuietly(stream);
         }
 
         private static async Task<TlsCloseResult> GracefulCoreAsync(CloseRun run, CancellationToken cancellationToken)
