@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
 
 namespace CloseNotify
@@ -38,6 +39,36 @@ namespace CloseNotify
 
         /// <summary>Whether there is anything to close: an authenticated TLS session, or a socket to half-close.</summary>
         public bool HasSession => Ssl != null ? Ssl.IsAuthenticated : Socket != null;
+
+        /// <summary>Why there is nothing to close: <see cref="TlsCloseOutcome.AlreadyClosed"/> for a disposed
+        /// <see cref="SslStream"/>, <see cref="TlsCloseOutcome.NoSession"/> otherwise.</summary>
+        public TlsCloseOutcome NoSessionOutcome
+        {
+            get
+            {
+                if (Ssl == null)
+                {
+                    return TlsCloseOutcome.NoSession;
+                }
+
+                // A disposed SslStream reports IsAuthenticated false, like one never authenticated; its members that
+                // need a session check disposal first (ObjectDisposedException) and authentication second.
+                try
+                {
+                    _ = Ssl.SslProtocol;
+                    return TlsCloseOutcome.NoSession;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return TlsCloseOutcome.AlreadyClosed;
+                }
+                catch (Exception e) when (e is InvalidOperationException or AuthenticationException or IOException)
+                {
+                    // Never authenticated, or the handshake failed (the stream rethrows its error): no session.
+                    return TlsCloseOutcome.NoSession;
+                }
+            }
+        }
 
         public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - startTimestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 

@@ -106,7 +106,7 @@ namespace CloseNotify
         {
             if (!run.HasSession)
             {
-                return run.Finish(TlsCloseOutcome.NoSession, null);
+                return run.Finish(run.NoSessionOutcome, null);
             }
 
             var timeout = TimeoutSources.Rent(run.Options.DrainTimeout);
@@ -177,7 +177,7 @@ namespace CloseNotify
         {
             if (!run.HasSession)
             {
-                return run.Finish(TlsCloseOutcome.NoSession, null);
+                return run.Finish(run.NoSessionOutcome, null);
             }
 
             var socket = run.Socket!;
