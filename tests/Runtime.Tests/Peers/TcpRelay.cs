@@ -17,7 +17,7 @@ namespace CloseNotify.Runtime.Tests.Peers
         private volatile TaskCompletionSource resume = Completed();
         private Socket? clientSide;
         private Socket? serverSide;
-        private int corruptToClient;
+        private readonly int[] corruptNext = new int[2];
 
         private TcpRelay(IPEndPoint target)
         {
@@ -62,9 +62,9 @@ namespace CloseNotify.Runtime.Tests.Peers
         /// <summary>Resets the leg to <paramref name="leg"/> now; the other leg stays open and hears nothing more.</summary>
         public void Reset(Role leg) => Reset(leg == Role.Client ? clientSide : serverSide);
 
-        /// <summary>Flips one bit in the last byte of the next chunk forwarded to the client (a tampered TLS record:
-        /// the byte belongs to a record's authentication tag).</summary>
-        public void CorruptNextToClient() => Interlocked.Exchange(ref corruptToClient, 1);
+        /// <summary>Flips one bit in the last byte of the next chunk forwarded to <paramref name="leg"/> (a tampered
+        /// TLS record: the byte belongs to a record's authentication tag).</summary>
+        public void CorruptNextTo(Role leg) => Interlocked.Exchange(ref corruptNext[leg == Role.Client ? 1 : 0], 1);
 
         public void Dispose()
         {
@@ -134,12 +134,12 @@ namespace CloseNotify.Runtime.Tests.Peers
                         return;
                     }
 
-                    if (toClient && Interlocked.Exchange(ref corruptToClient, 0) == 1)
+                    var i = toClient ? 1 : 0;
+                    if (Interlocked.Exchange(ref corruptNext[i], 0) == 1)
                     {
                         buffer[read - 1] ^= 0x40;
                     }
 
-                    var i = toClient ? 1 : 0;
                     var count = read;
                     var limit = Interlocked.Read(ref resetAfter[i]);
                     var sent = Interlocked.Read(ref bytesTo[i]);
