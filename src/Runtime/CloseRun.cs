@@ -5,6 +5,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace CloseNotify
 {
@@ -80,6 +81,29 @@ namespace CloseNotify
                 return left > TimeSpan.Zero ? left : TimeSpan.Zero;
             }
         }
+
+        /// <summary>Sends our close_notify. A stream the caller already shut down has sent it: SslStream then refuses a
+        /// second shutdown with <see cref="InvalidOperationException"/>, and the close goes on with the drain, which
+        /// is what keeps the peer's last bytes from being reset away.</summary>
+        public Task StartShutdown()
+        {
+            Task shutdown;
+            try
+            {
+                shutdown = Ssl!.ShutdownAsync();
+            }
+            catch (InvalidOperationException e) when (IsShutDownAlready(e))
+            {
+                return Task.CompletedTask;
+            }
+
+            return shutdown.IsFaulted && shutdown.Exception!.InnerException is InvalidOperationException error && IsShutDownAlready(error)
+                ? Task.CompletedTask
+                : shutdown;
+        }
+
+        // Authenticated and not disposed: the only InvalidOperationException ShutdownAsync raises then is "shut down already".
+        private bool IsShutDownAlready(InvalidOperationException error) => error is not ObjectDisposedException && Ssl!.IsAuthenticated;
 
         /// <summary>Sends our end of the plain TCP stream (the non-TLS case): a FIN.</summary>
         public void ShutdownSocketSend() => Socket!.Shutdown(SocketShutdown.Send);

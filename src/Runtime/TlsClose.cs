@@ -122,7 +122,7 @@ namespace CloseNotify
                     : default;
                 if (run.Ssl != null)
                 {
-                    var shutdown = run.Ssl.ShutdownAsync();
+                    var shutdown = run.StartShutdown();
                     if (!shutdown.IsCompleted)
                     {
                         // ShutdownAsync takes no token: it waits only when the peer stopped reading and the send
@@ -190,7 +190,7 @@ namespace CloseNotify
                 savedTimeout = socket.ReceiveTimeout;
                 if (run.Ssl != null)
                 {
-                    var shutdown = run.Ssl.ShutdownAsync();
+                    var shutdown = run.StartShutdown();
                     if (!shutdown.Wait(run.Remaining))
                     {
                         timedOut = true;

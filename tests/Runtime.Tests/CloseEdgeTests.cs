@@ -28,6 +28,22 @@ namespace CloseNotify.Runtime.Tests
         }
 
         [Theory]
+        [MemberData(nameof(RolesProtocolsModes), MemberType = typeof(Matrix))]
+        public async Task Stream_already_shut_down_is_still_drained(Role role, SslProtocols protocol, Mode mode)
+        {
+            await using var pair = await Connect(role, protocol);
+            await pair.PingAsync();
+            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 5000));
+            await Bounded.Wait(pair.Ours.ShutdownAsync());
+
+            var result = await Close(pair.Ours, mode);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(5000, result.BytesDrained);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+        }
+
+        [Theory]
         [InlineData(Mode.Async)]
         [InlineData(Mode.Sync)]
         public async Task Already_disposed_stream_that_left_its_transport_open_is_AlreadyClosed(Mode mode)
