@@ -38,6 +38,7 @@ namespace CloseNotify.Runtime.Tests.Peers
         // Index 0: toward the server; 1: toward the client.
         private readonly long[] bytesTo = new long[2];
         private readonly long[] resetAfter = { -1, -1 };
+        private readonly bool[] cutWithReset = new bool[2];
 
         /// <summary>Starts a relay to <paramref name="target"/> (the TLS server's listening end point).</summary>
         public static TcpRelay Start(IPEndPoint target) => new TcpRelay(target);
@@ -53,9 +54,14 @@ namespace CloseNotify.Runtime.Tests.Peers
 
         /// <summary>Resets the leg to <paramref name="leg"/> once <paramref name="bytes"/> more bytes were forwarded
         /// to it; the other leg stays open, as behind a middlebox that dropped the connection.</summary>
-        public void ResetAfter(Role leg, long bytes)
+        public void ResetAfter(Role leg, long bytes) => CutAfter(leg, bytes, reset: true);
+
+        /// <summary>Ends the leg to <paramref name="leg"/> once <paramref name="bytes"/> more bytes were forwarded to
+        /// it: with a reset, or with a FIN (<paramref name="reset"/> false), which can cut a TLS record in two.</summary>
+        public void CutAfter(Role leg, long bytes, bool reset)
         {
             var i = leg == Role.Client ? 1 : 0;
+            cutWithReset[i] = reset;
             Interlocked.Exchange(ref resetAfter[i], Interlocked.Read(ref bytesTo[i]) + bytes);
         }
 
@@ -155,7 +161,15 @@ namespace CloseNotify.Runtime.Tests.Peers
 
                     if (Interlocked.Add(ref bytesTo[i], count) >= limit && limit >= 0)
                     {
-                        Reset(to);
+                        if (cutWithReset[i])
+                        {
+                            Reset(to);
+                        }
+                        else
+                        {
+                            to.Shutdown(SocketShutdown.Send);
+                        }
+
                         return;
                     }
                 }
