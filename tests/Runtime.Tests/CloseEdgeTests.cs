@@ -142,6 +142,36 @@ namespace CloseNotify.Runtime.Tests
         [Theory]
         [InlineData(Mode.Async)]
         [InlineData(Mode.Sync)]
+        public async Task Close_over_a_transport_that_hides_its_socket_is_Clean(Mode mode)
+        {
+            await using var pair = await TlsPair.ConnectAsync(new PairOptions { HideSocket = true });
+            await pair.PingAsync();
+            pair.StartPeer(PeerScript.Answer);
+
+            var result = await Close(pair.Ours, mode);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+        }
+
+        [Theory]
+        [InlineData(Mode.Async)]
+        [InlineData(Mode.Sync)]
+        public async Task Close_over_a_transport_that_hides_its_socket_is_bounded(Mode mode)
+        {
+            // Without a socket the blocking close cannot use a receive time-out: it runs the asynchronous close.
+            await using var pair = await TlsPair.ConnectAsync(new PairOptions { HideSocket = true });
+            await pair.PingAsync();
+            pair.StartPeer(PeerScript.Silent);
+
+            var result = await Close(pair.Ours, mode, Bounds(drainMilliseconds: 300));
+
+            Assert.Equal(TlsCloseOutcome.DrainTimedOut, result.Outcome);
+            Assert.InRange(result.Elapsed, TimeSpan.FromMilliseconds(280), TimeSpan.FromMilliseconds(800));
+        }
+
+        [Theory]
+        [InlineData(Mode.Async)]
+        [InlineData(Mode.Sync)]
         public async Task Plain_TCP_stream_is_closed_with_FIN_and_drained(Mode mode)
         {
             await using var pair = await TlsPair.ConnectAsync(new PairOptions());

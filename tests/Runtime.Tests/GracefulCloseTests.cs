@@ -4,13 +4,14 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using Xunit.Abstractions;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
 {
     /// <summary>The graceful close against a scripted .NET peer, with our side as client and as server, over TLS 1.2
     /// and 1.3, awaited and blocking.</summary>
-    public sealed class GracefulCloseTests
+    public sealed class GracefulCloseTests(ITestOutputHelper output)
     {
         [Theory]
         [MemberData(nameof(RolesProtocolsModes), MemberType = typeof(Matrix))]
@@ -142,6 +143,7 @@ namespace CloseNotify.Runtime.Tests
             var result = await Close(pair.Ours, mode, Bounds(drainMilliseconds: 5000, maxBytes: Limit));
             var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
+            output.WriteLine($"{result}; {allocated} bytes allocated in the process meanwhile");
             Assert.Equal(TlsCloseOutcome.ByteLimitReached, result.Outcome);
             Assert.InRange(result.BytesDrained, Limit + 1, Limit + (32 * 1024));
             Assert.True(allocated < Limit / 2, $"{allocated} bytes allocated while draining {result.BytesDrained}");

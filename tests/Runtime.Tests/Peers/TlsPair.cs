@@ -30,6 +30,10 @@ namespace CloseNotify.Runtime.Tests.Peers
         /// <summary>Routes the connection through a <see cref="TcpRelay"/>.</summary>
         public bool Relay { get; init; }
 
+        /// <summary>Puts an <see cref="OpaqueStream"/> under our TLS stream (and under the TlsTransport, if any), so
+        /// that no socket is reachable from it.</summary>
+        public bool HideSocket { get; init; }
+
         /// <summary>Creates our SslStream with leaveInnerStreamOpen.</summary>
         public bool LeaveInnerStreamOpen { get; init; }
     }
@@ -48,8 +52,9 @@ namespace CloseNotify.Runtime.Tests.Peers
             PeerSocket = peerSocket;
             Relay = relay;
             OurNetworkStream = new NetworkStream(ourSocket, ownsSocket: true);
-            OurTransport = options.ObserveTransport ? new TlsTransport(OurNetworkStream) : null;
-            Ours = new SslStream((Stream?)OurTransport ?? OurNetworkStream, options.LeaveInnerStreamOpen);
+            var bottom = options.HideSocket ? new OpaqueStream(OurNetworkStream) : (Stream)OurNetworkStream;
+            OurTransport = options.ObserveTransport ? new TlsTransport(bottom) : null;
+            Ours = new SslStream((Stream?)OurTransport ?? bottom, options.LeaveInnerStreamOpen);
             PeerTransport = new TlsTransport(new NetworkStream(peerSocket, ownsSocket: true));
             Peer = new SslStream(PeerTransport);
         }
