@@ -114,6 +114,38 @@ namespace CloseNotify.Runtime.Tests
 
         [Theory]
         [MemberData(nameof(RolesProtocolsModes), MemberType = typeof(Matrix))]
+        public async Task Close_after_the_peer_closed_first_is_Clean(Role role, SslProtocols protocol, Mode mode)
+        {
+            await using var pair = await Connect(role, protocol);
+            await pair.PingAsync();
+            await Bounded.Wait(pair.Peer.ShutdownAsync());
+            Assert.Equal(0, await Bounded.Wait(pair.Ours.ReadAsync(new byte[1])));
+            pair.StartPeer(new PeerScript(PeerClose.CloseWithoutCloseNotify));
+
+            var result = await Close(pair.Ours, mode);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+        }
+
+        [Theory]
+        [InlineData(Mode.Async)]
+        [InlineData(Mode.Sync)]
+        public async Task Zero_byte_limit_refuses_any_data_after_close_notify(Mode mode)
+        {
+            await using var pair = await TlsPair.ConnectAsync(new PairOptions());
+            await pair.PingAsync();
+            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 1));
+
+            var result = await Close(pair.Ours, mode, Bounds(maxBytes: 0));
+
+            Assert.Equal(TlsCloseOutcome.ByteLimitReached, result.Outcome);
+            Assert.Equal(1, result.BytesDrained);
+            await AssertDisposed(pair.Ours);
+        }
+
+        [Theory]
+        [MemberData(nameof(RolesProtocolsModes), MemberType = typeof(Matrix))]
         public async Task Silent_peer_times_out_within_the_drain_timeout(Role role, SslProtocols protocol, Mode mode)
         {
             await using var pair = await Connect(role, protocol);
