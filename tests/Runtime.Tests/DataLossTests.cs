@@ -134,6 +134,9 @@ namespace CloseNotify.Runtime.Tests
 
             public long BytesLost { get; private set; }
 
+            /// <summary>Runs where the client got nothing (the reset hit it before the first response record).</summary>
+            public int Empty { get; private set; }
+
             public TimeSpan Elapsed { get; set; }
 
             public void Add(long received)
@@ -143,11 +146,12 @@ namespace CloseNotify.Runtime.Tests
                 {
                     Losses++;
                     BytesLost += ResponseBytes - received;
+                    Empty += received == 0 ? 1 : 0;
                 }
             }
 
             public override string ToString() =>
-                $"{name}: {Losses}/{Runs} responses truncated ({100.0 * Losses / Math.Max(1, Runs):0.#}%), {BytesLost} bytes lost, {Elapsed.TotalSeconds:0.0} s";
+                $"{name}: {Losses}/{Runs} responses truncated ({100.0 * Losses / Math.Max(1, Runs):0.#}%, {Empty} with no byte at all), {BytesLost} bytes lost, {Elapsed.TotalSeconds:0.0} s";
         }
     }
 }
