@@ -3,7 +3,9 @@ using System.Diagnostics;
 using System.IO;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Threading;
+using System.Threading.Tasks;
 
 namespace CloseNotify
 {
@@ -39,6 +41,36 @@ namespace CloseNotify
         /// <summary>Whether there is anything to close: an authenticated TLS session, or a socket to half-close.</summary>
         public bool HasSession => Ssl != null ? Ssl.IsAuthenticated : Socket != null;
 
+        /// <summary>Why there is nothing to close: <see cref="TlsCloseOutcome.AlreadyClosed"/> for a disposed
+        /// <see cref="SslStream"/>, <see cref="TlsCloseOutcome.NoSession"/> otherwise.</summary>
+        public TlsCloseOutcome NoSessionOutcome
+        {
+            get
+            {
+                if (Ssl == null)
+                {
+                    return TlsCloseOutcome.NoSession;
+                }
+
+                // A disposed SslStream reports IsAuthenticated false, like one never authenticated; its members that
+                // need a session check disposal first (ObjectDisposedException) and authentication second.
+                try
+                {
+                    _ = Ssl.SslProtocol;
+                    return TlsCloseOutcome.NoSession;
+                }
+                catch (ObjectDisposedException)
+                {
+                    return TlsCloseOutcome.AlreadyClosed;
+                }
+                catch (Exception e) when (e is InvalidOperationException or AuthenticationException or IOException)
+                {
+                    // Never authenticated, or the handshake failed (the stream rethrows its error): no session.
+                    return TlsCloseOutcome.NoSession;
+                }
+            }
+        }
+
         public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - startTimestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
         public TimeSpan Remaining
@@ -49,6 +81,29 @@ namespace CloseNotify
                 return left > TimeSpan.Zero ? left : TimeSpan.Zero;
             }
         }
+
+        /// <summary>Sends our close_notify. A stream the caller already shut down has sent it: SslStream then refuses a
+        /// second shutdown with <see cref="InvalidOperationException"/>, and the close goes on with the drain, which
+        /// is what keeps the peer's last bytes from being reset away.</summary>
+        public Task StartShutdown()
+        {
+            Task shutdown;
+            try
+            {
+                shutdown = Ssl!.ShutdownAsync();
+            }
+            catch (InvalidOperationException e) when (IsShutDownAlready(e))
+            {
+                return Task.CompletedTask;
+            }
+
+            return shutdown.IsFaulted && shutdown.Exception!.InnerException is InvalidOperationException error && IsShutDownAlready(error)
+                ? Task.CompletedTask
+                : shutdown;
+        }
+
+        // Authenticated and not disposed: the only InvalidOperationException ShutdownAsync raises then is "shut down already".
+        private bool IsShutDownAlready(InvalidOperationException error) => error is not ObjectDisposedException && Ssl!.IsAuthenticated;
 
         /// <summary>Sends our end of the plain TCP stream (the non-TLS case): a FIN.</summary>
         public void ShutdownSocketSend() => Socket!.Shutdown(SocketShutdown.Send);

@@ -95,17 +95,18 @@ namespace CloseNotify
                 // Already closed: there is nothing left to reset.
             }
 
-            CloseRun.DisposeQuietly(stream);
-
-            // The TLS stream may have been created with leaveInnerStreamOpen: an abort ends the connection anyway.
+            // The socket is closed before the streams: NetworkStream.Dispose shuts the socket down first, which sends a
+            // FIN, and a peer that reads it sees an ordinary end of stream instead of the reset. Closing the socket
+            // first also ends a connection whose TLS stream was created with leaveInnerStreamOpen.
             socket?.Dispose();
+            CloseRun.DisposeQuietly(stream);
         }
 
         private static async Task<TlsCloseResult> GracefulCoreAsync(CloseRun run, CancellationToken cancellationToken)
         {
             if (!run.HasSession)
             {
-                return run.Finish(TlsCloseOutcome.NoSession, null);
+                return run.Finish(run.NoSessionOutcome, null);
             }
 
             var timeout = TimeoutSources.Rent(run.Options.DrainTimeout);
@@ -121,7 +122,7 @@ namespace CloseNotify
                     : default;
                 if (run.Ssl != null)
                 {
-                    var shutdown = run.Ssl.ShutdownAsync();
+                    var shutdown = run.StartShutdown();
                     if (!shutdown.IsCompleted)
                     {
                         // ShutdownAsync takes no token: it waits only when the peer stopped reading and the send
@@ -176,7 +177,7 @@ namespace CloseNotify
         {
             if (!run.HasSession)
             {
-                return run.Finish(TlsCloseOutcome.NoSession, null);
+                return run.Finish(run.NoSessionOutcome, null);
             }
 
             var socket = run.Socket!;
@@ -189,7 +190,7 @@ namespace CloseNotify
                 savedTimeout = socket.ReceiveTimeout;
                 if (run.Ssl != null)
                 {
-                    var shutdown = run.Ssl.ShutdownAsync();
+                    var shutdown = run.StartShutdown();
                     if (!shutdown.Wait(run.Remaining))
                     {
                         timedOut = true;

@@ -25,7 +25,8 @@ namespace CloseNotify
         /// <summary>The peer reset the connection (or the pipe broke) after our close_notify.</summary>
         PeerReset,
 
-        /// <summary>The stream was already disposed or already shut down before the close began.</summary>
+        /// <summary>The stream was already disposed before the close began. (A stream already shut down with
+        /// <see cref="System.Net.Security.SslStream.ShutdownAsync"/> is still drained: its outcome is the drain's.)</summary>
         AlreadyClosed,
 
         /// <summary>There was no TLS session to close: the stream was never authenticated, or is neither an
