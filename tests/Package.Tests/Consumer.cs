@@ -41,7 +41,7 @@ namespace CloseNotify.Package.Tests
             customize?.Invoke(directory);
 
             var consumer = new Consumer(fixture, directory, projectFile);
-            consumer.RestoreResult = DotnetCli.RunChecked(directory, PackageFixture.StepTimeout,
+            consumer.RestoreResult = DotnetCli.RunChecked(directory, PackageFixture.StepTimeout, fixture.Environment,
                 "restore", projectFile, "--configfile", fixture.NuGetConfig, "-nodeReuse:false");
             fixture.Log($"restore {name}: {consumer.RestoreResult.Elapsed.TotalSeconds:F1} s");
             return consumer;
@@ -63,7 +63,7 @@ namespace CloseNotify.Package.Tests
         /// <summary>A full rebuild with no compiler server (so no process outlives the build).</summary>
         public CliResult Build(params string[] arguments)
         {
-            var result = DotnetCli.Run(Directory, PackageFixture.StepTimeout,
+            var result = DotnetCli.Run(Directory, PackageFixture.StepTimeout, Fixture.Environment,
                 new[] { "build", ProjectFile, "--no-restore", "--no-incremental", "-nodeReuse:false", "-p:UseSharedCompilation=false" }.Concat(arguments).ToArray());
             Fixture.Log($"build {Path.GetFileNameWithoutExtension(ProjectFile)} {string.Join(" ", arguments)}: exit {result.ExitCode}, {result.Elapsed.TotalSeconds:F1} s");
             return result;
@@ -71,7 +71,7 @@ namespace CloseNotify.Package.Tests
 
         public CliResult Format(params string[] arguments)
         {
-            var result = DotnetCli.Run(Directory, PackageFixture.StepTimeout,
+            var result = DotnetCli.Run(Directory, PackageFixture.StepTimeout, Fixture.Environment,
                 new[] { "format", "analyzers", ProjectFile, "--no-restore" }.Concat(arguments).ToArray());
             Fixture.Log($"format {string.Join(" ", arguments)}: exit {result.ExitCode}, {result.Elapsed.TotalSeconds:F1} s");
             return result;

@@ -42,11 +42,13 @@ namespace CloseNotify.Package.Tests
             Assert.DoesNotContain(all, d => d.File == "Correct.cs");
         }
 
-        [Fact]
-        public void TreatWarningsAsErrors_fails_the_build_with_each_rule_as_an_error()
+        [Theory]
+        [InlineData("-p:TreatWarningsAsErrors=true")]
+        [InlineData("-p:WarningsAsErrors=TLS001%3BTLS002%3BTLS003")] // %3B: MSBuild's escaped ';'
+        public void Warnings_as_errors_fail_the_build_with_each_rule_as_an_error(string property)
         {
             var consumer = Consumers.Misuse(_fixture);
-            var build = consumer.Build("-f", Consumers.Net8, "-p:TreatWarningsAsErrors=true");
+            var build = consumer.Build("-f", Consumers.Net8, property);
             _output.WriteLine($"build: {build.Elapsed.TotalSeconds:F1} s");
 
             Assert.True(build.ExitCode != 0, "the build must fail:\n" + build);

@@ -35,7 +35,11 @@ namespace CloseNotify.Package.Tests
     /// with no node reuse (no build process outlives the test run) and a hard timeout.</summary>
     public static class DotnetCli
     {
-        public static CliResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+        public static CliResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+            Run(workingDirectory, timeout, null, arguments);
+
+        /// <summary>Runs with extra environment variables (for the consumers: NUGET_PACKAGES, which wins over any config).</summary>
+        public static CliResult Run(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         {
             var start = new ProcessStartInfo(DotnetPath())
             {
@@ -63,6 +67,10 @@ namespace CloseNotify.Package.Tests
             start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
             start.Environment["MSBUILDTERMINALLOGGER"] = "off";
             start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+            foreach (var variable in environment ?? new Dictionary<string, string>())
+            {
+                start.Environment[variable.Key] = variable.Value;
+            }
 
             var commandLine = "dotnet " + string.Join(" ", arguments);
             var output = new StringBuilder();
@@ -89,9 +97,13 @@ namespace CloseNotify.Package.Tests
         }
 
         /// <summary>Runs and requires exit code 0.</summary>
-        public static CliResult RunChecked(string workingDirectory, TimeSpan timeout, params string[] arguments)
+        public static CliResult RunChecked(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+            RunChecked(workingDirectory, timeout, null, arguments);
+
+        /// <summary>Runs with extra environment variables and requires exit code 0.</summary>
+        public static CliResult RunChecked(string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
         {
-            var result = Run(workingDirectory, timeout, arguments);
+            var result = Run(workingDirectory, timeout, environment, arguments);
             if (result.ExitCode != 0)
             {
                 throw new InvalidOperationException($"In {workingDirectory}: {result}");
@@ -110,8 +122,7 @@ namespace CloseNotify.Package.Tests
         private static bool IsInheritedBuildVariable(string name) =>
             name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)
             || name.StartsWith("MSBUILD_", StringComparison.OrdinalIgnoreCase)
-            || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase)
-            || name.Equals("NUGET_PACKAGES", StringComparison.OrdinalIgnoreCase);
+            || name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase);
 
         private static void Append(StringBuilder output, string? line, TaskCompletionSource<bool> closed)
         {

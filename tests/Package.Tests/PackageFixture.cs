@@ -63,6 +63,8 @@ namespace CloseNotify.Package.Tests
                 throw new InvalidOperationException($"dotnet pack did not write {PackagePath}:\n{pack}");
             }
 
+            // NUGET_PACKAGES wins over any NuGet.config: set it too, so that a user's own setting cannot leak in.
+            Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
             UpstreamSources = ReadUpstreamSources();
             NuGetConfig = Path.Combine(Root, "NuGet.config");
             File.WriteAllText(NuGetConfig, NuGetConfigText());
@@ -82,6 +84,9 @@ namespace CloseNotify.Package.Tests
         public string NuGetConfig { get; }
 
         public IReadOnlyList<string> UpstreamSources { get; }
+
+        /// <summary>The environment of every consumer command (restore, build, format, run).</summary>
+        public IReadOnlyDictionary<string, string> Environment { get; }
 
         /// <summary>The folder the consumers' sources are copied from.</summary>
         public static string ConsumerSources(string name) => Path.Combine(AppContext.BaseDirectory, "Consumers", name);
@@ -105,7 +110,7 @@ namespace CloseNotify.Package.Tests
 
         public void Dispose()
         {
-            if (Environment.GetEnvironmentVariable("CLOSENOTIFY_KEEP_PACKAGE_TESTS") == "1")
+            if (System.Environment.GetEnvironmentVariable("CLOSENOTIFY_KEEP_PACKAGE_TESTS") == "1")
             {
                 Log($"kept {Root}");
                 return;

@@ -31,7 +31,7 @@ namespace CloseNotify.Package.Tests
             Assert.Empty(BuildDiagnostics.Parse(build.Output).Tls());
 
             var program = Path.Combine(consumer.Directory, "bin", "Release", "net10.0", "Runner.dll");
-            var run = DotnetCli.Run(consumer.Directory, TimeSpan.FromMinutes(1), program);
+            var run = DotnetCli.Run(consumer.Directory, TimeSpan.FromMinutes(1), _fixture.Environment, program);
             _output.WriteLine($"run: {run.Elapsed.TotalSeconds:F1} s\n{run.Output}");
             Assert.True(run.ExitCode == 0, run.ToString());
             Assert.Contains("server received: hello", run.Output, StringComparison.Ordinal);

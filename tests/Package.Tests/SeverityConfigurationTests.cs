@@ -59,6 +59,24 @@ namespace CloseNotify.Package.Tests
             Consumers.AssertSameKeys(ExpectedDiagnostic.KeysIn(consumer.Directory, e => e.Id != "TLS001"), Consumer.TlsKeys(build, Consumers.Net8, "warning"), build, "TLS warnings");
         }
 
+        [Fact]
+        public void SuppressMessage_attribute_suppresses_TLS001_in_its_scope()
+        {
+            var consumer = Create("SuppressMessage", directory =>
+            {
+                var path = Path.Combine(directory, "Tls001Misuse.cs");
+                var source = File.ReadAllText(path);
+                const string Class = "    public class Tls001Misuse\n";
+                Assert.Contains(Class, source, System.StringComparison.Ordinal);
+                File.WriteAllText(path, source.Replace(Class, "    [System.Diagnostics.CodeAnalysis.SuppressMessage(\"Reliability\", \"TLS001\", Justification = \"test\")]\n" + Class));
+            });
+            var build = consumer.Build();
+            _output.WriteLine($"build: {build.Elapsed.TotalSeconds:F1} s");
+
+            Assert.True(build.ExitCode == 0, build.ToString());
+            Consumers.AssertSameKeys(ExpectedDiagnostic.KeysIn(consumer.Directory, e => e.Id != "TLS001"), Consumer.TlsKeys(build, Consumers.Net8, "warning"), build, "TLS warnings");
+        }
+
         private Consumer Create(string name, System.Action<string> customize) =>
             _fixture.Consumer(name, f => Consumer.Create(f, name, "Misuse", Consumer.ProjectXml(Consumers.Net8), customize));
     }
