@@ -50,24 +50,33 @@ namespace CloseNotify.Package.Tests
             Root = Path.Combine(Path.GetTempPath(), "closenotify-package-tests-" + Guid.NewGuid().ToString("N"));
             Feed = Path.Combine(Root, "feed");
             PackagesFolder = Path.Combine(Root, "packages");
-            Directory.CreateDirectory(Feed);
-            Directory.CreateDirectory(PackagesFolder);
-            WriteBuildGuards();
-
-            var pack = DotnetCli.RunChecked(RepositoryRoot, PackTimeout,
-                "pack", Path.Combine("src", "Package", "CloseNotify.Package.csproj"), "-c", "Release", "-o", Feed, "-nodeReuse:false");
-            Log($"pack: {pack.Elapsed.TotalSeconds:F1} s");
-            PackagePath = Path.Combine(Feed, $"CloseNotify.{PackageVersion}.nupkg");
-            if (!File.Exists(PackagePath))
+            try
             {
-                throw new InvalidOperationException($"dotnet pack did not write {PackagePath}:\n{pack}");
-            }
+                Directory.CreateDirectory(Feed);
+                Directory.CreateDirectory(PackagesFolder);
+                WriteBuildGuards();
 
-            // NUGET_PACKAGES wins over any NuGet.config: set it too, so that a user's own setting cannot leak in.
-            Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
-            UpstreamSources = ReadUpstreamSources();
-            NuGetConfig = Path.Combine(Root, "NuGet.config");
-            File.WriteAllText(NuGetConfig, NuGetConfigText());
+                var pack = DotnetCli.RunChecked(RepositoryRoot, PackTimeout,
+                    "pack", Path.Combine("src", "Package", "CloseNotify.Package.csproj"), "-c", "Release", "-o", Feed, "-nodeReuse:false");
+                Log($"pack: {pack.Elapsed.TotalSeconds:F1} s");
+                PackagePath = Path.Combine(Feed, $"CloseNotify.{PackageVersion}.nupkg");
+                if (!File.Exists(PackagePath))
+                {
+                    throw new InvalidOperationException($"dotnet pack did not write {PackagePath}:\n{pack}");
+                }
+
+                // NUGET_PACKAGES wins over any NuGet.config: set it too, so that a user's own setting cannot leak in.
+                Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
+                UpstreamSources = ReadUpstreamSources();
+                NuGetConfig = Path.Combine(Root, "NuGet.config");
+                File.WriteAllText(NuGetConfig, NuGetConfigText());
+            }
+            catch
+            {
+                // xunit does not dispose a fixture whose constructor threw: do not leave the folder behind.
+                Dispose();
+                throw;
+            }
         }
 
         public string RepositoryRoot { get; }
