@@ -1,0 +1,37 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace CloseNotify.Package.Tests
+{
+    /// <summary>The consumer projects the tests share, each created and restored once per run, and the checks every
+    /// consumer build must pass.</summary>
+    public static class Consumers
+    {
+        public const string Net8 = "net8.0";
+        public const string NetStandard21 = "netstandard2.1";
+
+        public static readonly string[] LibraryTargets = { Net8, NetStandard21 };
+
+        /// <summary>Every misuse of Consumers/Misuse plus the correct code, built for net8.0 and netstandard2.1.</summary>
+        public static Consumer Misuse(PackageFixture fixture) =>
+            fixture.Consumer("Misuse", f => Consumer.Create(f, "Misuse", "Misuse", Consumer.ProjectXml(string.Join(";", LibraryTargets))));
+
+        public static string HelpUri(string id) => $"https://github.com/closenotify/closenotify/blob/main/docs/rules/{id}.md";
+
+        /// <summary>The analyzers loaded and ran: no analyzer crash (AD0001), no assembly that failed to load (CS8032),
+        /// no analyzer built against a newer compiler than the one running (CS8784, CS9057).</summary>
+        public static void AssertAnalyzersLoaded(CliResult build)
+        {
+            var problems = BuildDiagnostics.Parse(build.Output)
+                .Where(d => d.Id is "AD0001" or "CS8032" or "CS8784" or "CS9057")
+                .ToList();
+            var bare = new[] { "AD0001", "CS8032", "CS8784", "CS9057" }.Where(id => build.Output.Contains(id + ":", StringComparison.Ordinal)).ToList();
+            Assert.True(problems.Count == 0 && bare.Count == 0, $"analyzer load problems ({string.Join(", ", problems.Select(p => p.ToString()).Concat(bare))}) in {build}");
+        }
+
+        public static void AssertSameKeys(IReadOnlyList<string> expected, IReadOnlyList<string> actual, CliResult build, string what) =>
+            Assert.True(expected.SequenceEqual(actual),
+                $"{what}\nexpected:\n  {string.Join("\n  ", expected)}\nactual:\n  {string.Join("\n  ", actual)}\n\n{build}");
+    }
+}

@@ -1,0 +1,33 @@
+using System;
+using System.Net.Security;
+using System.Runtime.InteropServices;
+using System.Threading.Tasks;
+
+namespace Consumer
+{
+    // TLS002: a ShutdownAsync task nobody awaits; an SSL_shutdown called once with its result ignored.
+    public class Tls002Misuse
+    {
+        private readonly IntPtr _ssl;
+
+        public Tls002Misuse(IntPtr ssl)
+        {
+            _ssl = ssl;
+        }
+
+        [DllImport("libssl.so.3")]
+        private static extern int SSL_shutdown(IntPtr ssl);
+
+        public async Task CloseAsync(SslStream stream)
+        {
+            await stream.FlushAsync();
+            _ = stream.ShutdownAsync();
+            stream.Dispose();
+        }
+
+        public void CloseNative()
+        {
+            SSL_shutdown(_ssl);
+        }
+    }
+}
