@@ -1,0 +1,127 @@
+using System;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+using CloseNotify.Runtime.Tests.Peers;
+
+namespace CloseNotify.Runtime.Tests.OpenSsl
+{
+    /// <summary>The managed graceful close (<see cref="TlsClose"/>) of a .NET <see cref="SslStream"/> against OpenSSL's
+    /// own command-line peers: a .NET client to <c>openssl s_server</c>, a .NET server to <c>openssl s_client</c>.</summary>
+    public sealed class TlsCloseOpenSslPeerTests
+    {
+        private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(10);
+        private static readonly TlsCloseOptions Bounded = new TlsCloseOptions { DrainTimeout = TimeSpan.FromSeconds(5) };
+
+        // Below PIPE_BUF (4096): one atomic write to the peer's stdin, read in one piece, sent as one TLS record.
+        private const int PayloadLength = 4000;
+
+        public static TheoryData<SslProtocols> Versions => new TheoryData<SslProtocols> { SslProtocols.Tls12, SslProtocols.Tls13 };
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Client_close_to_s_server_is_a_clean_exchange(SslProtocols protocol)
+        {
+            using var server = OpenSslProcess.StartServer(protocol);
+            var tls = await ConnectAsync(server.Port, protocol);
+
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(0, result.BytesDrained);
+            server.Expect("DONE", PeerTimeout); // s_server's SSL_read returned 0 on our close_notify
+            Assert.DoesNotContain("ERROR", server.Output, StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Client_close_drains_what_s_server_sent_before_it_saw_our_close_notify(SslProtocols protocol)
+        {
+            using var server = OpenSslProcess.StartServer(protocol);
+            var tls = await ConnectAsync(server.Port, protocol);
+
+            // s_server handles its stdin before its socket when both are ready, so these bytes leave before it reads
+            // our close_notify; we have not read them: the drain must.
+            server.Send(new string('x', PayloadLength));
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(PayloadLength, result.BytesDrained);
+            server.Expect("DONE", PeerTimeout);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Server_close_to_s_client_is_a_clean_exchange(SslProtocols protocol)
+        {
+            using var listener = OpenSslShutdownTests.Listen();
+            using var client = OpenSslProcess.StartClient(((IPEndPoint)listener.LocalEndPoint!).Port, protocol);
+            var (tls, _) = await AcceptAsync(listener, protocol);
+
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            client.Expect("closed", PeerTimeout); // s_client's SSL_read saw our close_notify
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Server_close_drains_what_s_client_sent_and_we_did_not_read(SslProtocols protocol)
+        {
+            using var listener = OpenSslShutdownTests.Listen();
+            using var client = OpenSslProcess.StartClient(((IPEndPoint)listener.LocalEndPoint!).Port, protocol);
+            var (tls, socket) = await AcceptAsync(listener, protocol);
+
+            client.Send(new string('x', PayloadLength));
+            await WaitForBytesAsync(socket, PayloadLength + 22); // one record: 5-byte header, 16-byte tag, type byte or more
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(PayloadLength, result.BytesDrained);
+        }
+
+        private static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol)
+        {
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            using var timeout = new CancellationTokenSource(PeerTimeout);
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
+
+            // TlsTransport under the SslStream lets the close tell a close_notify from a bare FIN.
+            var tls = new SslStream(new TlsTransport(new NetworkStream(socket, ownsSocket: true)));
+            await tls.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = "localhost",
+                    EnabledSslProtocols = protocol,
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                        certificate?.GetCertHashString() == TestCertificate.Instance.Certificate.Thumbprint,
+                },
+                timeout.Token);
+            return tls;
+        }
+
+        private static async Task<(SslStream Tls, Socket Socket)> AcceptAsync(Socket listener, SslProtocols protocol)
+        {
+            using var timeout = new CancellationTokenSource(PeerTimeout);
+            var socket = await listener.AcceptAsync(timeout.Token);
+            socket.NoDelay = true;
+            var tls = new SslStream(new TlsTransport(new NetworkStream(socket, ownsSocket: true)));
+            await tls.AuthenticateAsServerAsync(
+                new SslServerAuthenticationOptions { ServerCertificate = TestCertificate.Instance.Certificate, EnabledSslProtocols = protocol },
+                timeout.Token);
+            return (tls, socket);
+        }
+
+        private static async Task WaitForBytesAsync(Socket socket, int count)
+        {
+            using var timeout = new CancellationTokenSource(PeerTimeout);
+            while (socket.Available < count)
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
+    }
+}
