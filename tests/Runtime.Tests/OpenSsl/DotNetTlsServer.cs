@@ -17,6 +17,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
         private readonly Socket listener;
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
+        private readonly TaskCompletionSource authenticated = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         private DotNetTlsServer(Socket listener, SslProtocols protocol, Func<SslStream, Socket, CancellationToken, Task> behaviour)
         {
@@ -25,6 +26,9 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         }
 
         public IPEndPoint EndPoint => (IPEndPoint)listener.LocalEndPoint!;
+
+        /// <summary>Ends when the server side of the handshake is done (a TLS 1.3 server finishes after the client).</summary>
+        public Task Authenticated => authenticated.Task;
 
         /// <summary>Ends when the behaviour has run; faults with its error.</summary>
         public Task Completion { get; }
@@ -66,11 +70,16 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         /// <summary>Never reads nor answers: a peer stuck in its own work. Our close_notify sits in its receive buffer.</summary>
         public static Task Silent(SslStream tls, Socket socket, CancellationToken token) => Task.Delay(Timeout.Infinite, token);
 
-        /// <summary>After our close_notify, sends <paramref name="count"/> bytes of application data, then its close_notify
+        /// <summary>After our close_notify (and <paramref name="delay"/>), sends <paramref name="count"/> bytes of application data, then its close_notify
         /// (legal in TLS 1.3, a half-close; tolerated by OpenSSL in TLS 1.2).</summary>
-        public static Func<SslStream, Socket, CancellationToken, Task> SendsAfterCloseNotify(int count) => async (tls, socket, token) =>
+        public static Func<SslStream, Socket, CancellationToken, Task> SendsAfterCloseNotify(int count, TimeSpan delay = default) => async (tls, socket, token) =>
         {
             await ReadToEndAsync(tls, token);
+            if (delay > TimeSpan.Zero)
+            {
+                await Task.Delay(delay, token);
+            }
+
             await tls.WriteAsync(new byte[count], token);
             await tls.ShutdownAsync();
         };
@@ -133,6 +142,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
                     EnabledSslProtocols = protocol,
                 },
                 timeout.Token);
+            authenticated.TrySetResult();
             try
             {
                 await behaviour(tls, socket, timeout.Token);

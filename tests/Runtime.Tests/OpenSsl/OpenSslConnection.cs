@@ -93,6 +93,31 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             }
         }
 
+        /// <summary>Fills the socket's send buffer and the peer's receive buffer with raw bytes, for a peer that never
+        /// reads again: the next OpenSSL write (our close_notify) gets <c>SSL_ERROR_WANT_WRITE</c>. Raw bytes, because a
+        /// full <c>SSL_write</c> would leave a partial record pending, and OpenSSL refuses to send an alert behind it
+        /// (<c>SSL_R_BAD_WRITE_RETRY</c>); what the silent peer would have read does not matter.</summary>
+        public void FillUntilWouldBlock()
+        {
+            var chunk = new byte[64 * 1024];
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < HandshakeTimeout)
+            {
+                Socket.Send(chunk, 0, chunk.Length, SocketFlags.None, out var error);
+                if (error == SocketError.WouldBlock)
+                {
+                    return;
+                }
+
+                if (error != SocketError.Success)
+                {
+                    throw new SocketException((int)error);
+                }
+            }
+
+            throw new TimeoutException("The socket never filled up: is the peer reading?");
+        }
+
         public void Dispose()
         {
             Handle.Dispose();

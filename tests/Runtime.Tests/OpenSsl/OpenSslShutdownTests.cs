@@ -95,6 +95,40 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
         [Theory]
         [MemberData(nameof(Versions))]
+        public void Drains_data_sent_after_a_callers_own_single_SSL_shutdown(SslProtocols protocol)
+        {
+            // The peer answers our close_notify with data first, 100 ms late: the data lands while the driver waits.
+            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(100_000, TimeSpan.FromMilliseconds(100)));
+            using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
+            Assert.Equal(0, LibSsl.SSL_shutdown(connection.Ssl)); // the caller's own first call: close_notify sent
+
+            var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
+
+            // Had the driver called SSL_shutdown again, OpenSSL would have met the data inside it and failed the
+            // connection (SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY is fatal): the drain must use SSL_read.
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(100_000, result.BytesDrained);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Times_out_when_our_close_notify_cannot_even_be_sent(SslProtocols protocol)
+        {
+            // A peer that stopped reading: once both socket buffers are full, SSL_shutdown reports SSL_ERROR_WANT_WRITE.
+            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Silent);
+            using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
+            await peer.Authenticated.WaitAsync(PeerTimeout); // bytes after our Finished must not reach its handshake
+            connection.FillUntilWouldBlock();
+            var bound = TimeSpan.FromMilliseconds(500);
+
+            var result = OpenSslShutdown.Drive(connection.Ssl, new TlsCloseOptions { DrainTimeout = bound }, CancellationToken.None);
+
+            Assert.Equal(TlsCloseOutcome.DrainTimedOut, result.Outcome);
+            AssertWithinBound(bound, result.Elapsed);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
         public void Times_out_within_the_bound_when_the_peer_never_answers(SslProtocols protocol)
         {
             using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Silent);
