@@ -55,6 +55,21 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
         [Theory]
         [MemberData(nameof(Versions))]
+        public async Task Client_abort_is_seen_by_s_server_as_an_error_not_a_clean_end(SslProtocols protocol)
+        {
+            using var server = OpenSslProcess.StartServer(protocol);
+            var tls = await ConnectAsync(server.Port, protocol);
+
+            TlsClose.Abort(tls);
+
+            server.Expect("ERROR", PeerTimeout); // SSL_read failed (ECONNRESET): no close_notify came
+            Assert.True(server.WaitForExit(PeerTimeout), server.Output);
+            Assert.DoesNotContain("DONE", server.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("unexpected eof", server.Output, StringComparison.Ordinal); // a reset, not a FIN
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
         public async Task Server_close_to_s_client_is_a_clean_exchange(SslProtocols protocol)
         {
             using var listener = OpenSslShutdownTests.Listen();
@@ -81,6 +96,21 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(PayloadLength, result.BytesDrained);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Server_abort_is_seen_by_s_client_as_a_reset(SslProtocols protocol)
+        {
+            using var listener = OpenSslShutdownTests.Listen();
+            using var client = OpenSslProcess.StartClient(((IPEndPoint)listener.LocalEndPoint!).Port, protocol);
+            var (tls, _) = await AcceptAsync(listener, protocol);
+
+            TlsClose.Abort(tls);
+
+            client.Expect("read:errno=104", PeerTimeout); // ECONNRESET
+            Assert.DoesNotContain("closed", client.Output, StringComparison.Ordinal);
+            Assert.DoesNotContain("unexpected eof", client.Output, StringComparison.Ordinal); // a reset, not a FIN
         }
 
         private static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol)
