@@ -46,7 +46,10 @@ namespace CloseNotify
         public virtual int GetShutdownState(IntPtr ssl) => -1;
 
         /// <summary>Clears the calling thread's OpenSSL error queue (<c>ERR_clear_error</c>) before a call, so that
-        /// <see cref="GetError"/> reports about that call only. The default does nothing.</summary>
+        /// <see cref="GetError"/> reports about that call only. The default does nothing: override it unless the thread's
+        /// queue is known to be empty, because <c>SSL_get_error</c> reports any error left there by an earlier call
+        /// (<c>SSL_ERROR_SSL</c> or <c>SSL_ERROR_SYSCALL</c> in place of <c>SSL_ERROR_WANT_READ</c>), and the driver
+        /// would end the close early on it.</summary>
         public virtual void ClearErrors()
         {
         }
