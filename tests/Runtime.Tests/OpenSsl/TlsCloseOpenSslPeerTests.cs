@@ -38,6 +38,34 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
         [Theory]
         [MemberData(nameof(Versions))]
+        public async Task Client_close_without_TlsTransport_reports_only_the_end_of_stream(SslProtocols protocol)
+        {
+            using var server = OpenSslProcess.StartServer(protocol);
+            var tls = await ConnectAsync(server.Port, protocol, observeTransport: false);
+
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            // SslStream returns 0 for a close_notify and for a bare FIN alike: without the observer it cannot say which.
+            Assert.Equal(TlsCloseOutcome.EndOfStream, result.Outcome);
+            server.Expect("DONE", PeerTimeout);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Client_close_reports_s_server_dropping_TCP_without_close_notify(SslProtocols protocol)
+        {
+            using var server = OpenSslProcess.StartServer(protocol);
+            var tls = await ConnectAsync(server.Port, protocol);
+            server.CloseWithoutCloseNotify();
+            Assert.True(server.WaitForExit(PeerTimeout), server.Output);
+
+            var result = await TlsClose.GracefulAsync(tls, Bounded);
+
+            Assert.Equal(TlsCloseOutcome.PeerClosedWithoutCloseNotify, result.Outcome);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
         public async Task Client_close_drains_what_s_server_sent_before_it_saw_our_close_notify(SslProtocols protocol)
         {
             using var server = OpenSslProcess.StartServer(protocol);
@@ -113,14 +141,15 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             Assert.DoesNotContain("unexpected eof", client.Output, StringComparison.Ordinal); // a reset, not a FIN
         }
 
-        private static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol)
+        private static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol, bool observeTransport = true)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = new CancellationTokenSource(PeerTimeout);
             await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), timeout.Token);
 
             // TlsTransport under the SslStream lets the close tell a close_notify from a bare FIN.
-            var tls = new SslStream(new TlsTransport(new NetworkStream(socket, ownsSocket: true)));
+            var network = new NetworkStream(socket, ownsSocket: true);
+            var tls = new SslStream(observeTransport ? new TlsTransport(network) : network);
             await tls.AuthenticateAsClientAsync(
                 new SslClientAuthenticationOptions
                 {
