@@ -67,6 +67,13 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             await tls.ShutdownAsync();
         };
 
+        /// <summary>Sends its close_notify first, right after the handshake, then reads until ours.</summary>
+        public static async Task ClosesFirst(SslStream tls, Socket socket, CancellationToken token)
+        {
+            await tls.ShutdownAsync();
+            await ReadToEndAsync(tls, token);
+        }
+
         /// <summary>Never reads nor answers: a peer stuck in its own work. Our close_notify sits in its receive buffer.</summary>
         public static Task Silent(SslStream tls, Socket socket, CancellationToken token) => Task.Delay(Timeout.Infinite, token);
 

@@ -53,6 +53,21 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
         [Theory]
         [MemberData(nameof(Versions))]
+        public async Task Completes_when_the_peer_sent_its_close_notify_first(SslProtocols protocol)
+        {
+            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.ClosesFirst);
+            using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
+            await peer.Authenticated.WaitAsync(PeerTimeout);
+
+            var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(LibSsl.SentShutdown | LibSsl.ReceivedShutdown, connection.ShutdownState);
+            await peer.Completion.WaitAsync(PeerTimeout); // the peer's read ended at our close_notify
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
         public void A_single_unlooped_SSL_shutdown_leaves_the_shutdown_half_done(SslProtocols protocol)
         {
             using var server = OpenSslProcess.StartServer(protocol);
@@ -256,6 +271,24 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             Assert.True(binding.Reads >= 2, $"{binding.Reads} reads");
             Assert.True(binding.Waits >= 1, $"{binding.Waits} waits");
             Assert.InRange(result.Elapsed, TimeSpan.FromMilliseconds(150), Bounded.DrainTimeout);
+        }
+
+        [Theory]
+        [MemberData(nameof(Versions))]
+        public async Task Reports_data_it_cannot_drain_through_a_binding_without_the_shutdown_state(SslProtocols protocol)
+        {
+            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(1000));
+            using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
+            Assert.Equal(0, LibSsl.SSL_shutdown(connection.Ssl)); // the caller's own first call
+            await peer.Completion.WaitAsync(PeerTimeout);        // its data and close_notify are waiting unread
+
+            // This binding cannot tell the driver that close_notify was already sent, so the driver's SSL_shutdown is
+            // the second: it reads, meets application data, and OpenSSL fails the SSL* (APPLICATION_DATA_AFTER_CLOSE_NOTIFY).
+            var result = OpenSslShutdown.Drive(connection.Ssl, new CountingCallerBinding(connection.Socket), Bounded, CancellationToken.None);
+
+            Assert.Equal(TlsCloseOutcome.ByteLimitReached, result.Outcome);
+            Assert.IsType<System.IO.IOException>(result.BenignError);
+            Assert.Contains("APPLICATION_DATA_AFTER_CLOSE_NOTIFY", result.BenignError!.Message, StringComparison.Ordinal);
         }
 
         [Theory]
