@@ -36,8 +36,20 @@ namespace CloseNotify
         /// <returns>True when the socket became ready (or failed: the next call reports why), false on time-out.</returns>
         public abstract bool WaitForSocket(IntPtr ssl, bool forWrite, TimeSpan timeout);
 
+        /// <summary>Calls <c>SSL_get_shutdown(ssl)</c>: 1 (<c>SSL_SENT_SHUTDOWN</c>) when our close_notify was sent, 2
+        /// (<c>SSL_RECEIVED_SHUTDOWN</c>) when the peer's was received, both or neither. The driver reads it once, before
+        /// its first call: when an earlier <c>SSL_shutdown</c> already sent our close_notify, it drains with
+        /// <c>SSL_read</c> instead of calling <c>SSL_shutdown</c> again, which would fail the connection on the peer's
+        /// next application data. The default returns -1 (unknown).</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <returns>The <c>SSL_get_shutdown</c> flags, or -1 when the binding does not expose them.</returns>
+        public virtual int GetShutdownState(IntPtr ssl) => -1;
+
         /// <summary>Clears the calling thread's OpenSSL error queue (<c>ERR_clear_error</c>) before a call, so that
-        /// <see cref="GetError"/> reports about that call only. The default does nothing.</summary>
+        /// <see cref="GetError"/> reports about that call only. The default does nothing: override it unless the thread's
+        /// queue is known to be empty, because <c>SSL_get_error</c> reports any error left there by an earlier call
+        /// (<c>SSL_ERROR_SSL</c> or <c>SSL_ERROR_SYSCALL</c> in place of <c>SSL_ERROR_WANT_READ</c>), and the driver
+        /// would end the close early on it.</summary>
         public virtual void ClearErrors()
         {
         }

@@ -14,6 +14,10 @@ namespace CloseNotify
     /// until the peer's close_notify (<c>SSL_ERROR_ZERO_RETURN</c>), then calls <c>SSL_shutdown</c> again; on
     /// <c>SSL_ERROR_WANT_READ</c> / <c>SSL_ERROR_WANT_WRITE</c> it waits for the socket and calls again. The whole
     /// exchange is bounded by <see cref="TlsCloseOptions.DrainTimeout"/> and <see cref="TlsCloseOptions.MaxDrainBytes"/>.</para>
+    /// <para>When an earlier <c>SSL_shutdown</c> of the caller already sent our close_notify (see
+    /// <see cref="OpenSslBinding.GetShutdownState"/>), the driver starts with <c>SSL_read</c>. A caller who abandoned a
+    /// partial <c>SSL_write</c> (<c>SSL_ERROR_WANT_WRITE</c> not retried) cannot shut down: OpenSSL refuses the alert
+    /// behind it (<c>SSL_R_BAD_WRITE_RETRY</c>), which the driver throws.</para>
     /// <para>It reports the same outcomes as <see cref="TlsClose.GracefulAsync"/>: clean, peer closed without
     /// close_notify, timed out, byte limit, reset. Any other OpenSSL or system error is thrown as an
     /// <see cref="IOException"/>. The driver never frees the <c>SSL*</c> nor closes the socket: they remain the caller's.</para>
@@ -28,6 +32,9 @@ namespace CloseNotify
         private const int ReasonApplicationDataAfterCloseNotify = 291;
         private const int ReasonUnexpectedEofWhileReading = 294;
         private const ulong SystemErrorFlag = 0x80000000;
+        private const int LibSsl = 20;
+        private const int SentShutdown = 1;
+        private const int ReceivedShutdown = 2;
 
         // Waits are cut into slices so that a cancellation is seen promptly even while the socket stays silent.
         private static readonly TimeSpan WaitSlice = TimeSpan.FromMilliseconds(50);
@@ -133,7 +140,12 @@ namespace CloseNotify
             var started = Stopwatch.GetTimestamp();
             var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
             long drained = 0;
-            var reading = false;
+
+            // Our close_notify already sent by an earlier SSL_shutdown of the caller: go straight to SSL_read. Another
+            // SSL_shutdown would read in its place and fail the connection on the first byte of application data
+            // (SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY is fatal in OpenSSL).
+            var state = binding.GetShutdownState(ssl);
+            var reading = state >= 0 && (state & (SentShutdown | ReceivedShutdown)) == SentShutdown;
             var peerClosed = false;
             try
             {
@@ -183,6 +195,9 @@ namespace CloseNotify
                     {
                         case SslErrorWantRead:
                         case SslErrorWantWrite:
+                            // SSL_shutdown wants to read only once our close_notify is out: read with SSL_read from now
+                            // on, for the reason above.
+                            reading |= error == SslErrorWantRead;
                             binding.WaitForSocket(ssl, error == SslErrorWantWrite, remaining < WaitSlice ? remaining : WaitSlice);
                             break;
                         case SslErrorZeroReturn:
@@ -193,6 +208,11 @@ namespace CloseNotify
                         case SslErrorSyscall:
                             var errno = binding.LastSystemError();
                             var queued = binding.TakeError();
+                            if (errno == 0 && (queued & SystemErrorFlag) != 0)
+                            {
+                                errno = (int)(queued & 0x7FFFFFFF); // OpenSSL queued the socket's errno itself
+                            }
+
                             if (errno == 0 && (queued == 0 || result == 0))
                             {
                                 return Result(TlsCloseOutcome.PeerClosedWithoutCloseNotify);
@@ -211,19 +231,22 @@ namespace CloseNotify
                                 return Result(TlsCloseOutcome.PeerReset);
                             }
 
-                            switch ((int)(code & 0x7FFFFF))
+                            switch ((code & SystemErrorFlag) == 0 && (int)((code >> 23) & 0xFF) == LibSsl ? (int)(code & 0x7FFFFF) : 0)
                             {
                                 case ReasonUnexpectedEofWhileReading:
                                     return Result(TlsCloseOutcome.PeerClosedWithoutCloseNotify);
                                 case ReasonApplicationDataAfterCloseNotify:
-                                    // Benign: the peer was still sending. Drain it with SSL_read, as the manual asks.
-                                    reading = true;
-                                    break;
+                                    // Benign (the peer was still sending), but fatal to the SSL*: nothing more can be read,
+                                    // so the data left unread is what the byte limit stands for. Only a binding without
+                                    // GetShutdownState, handed an SSL* whose close_notify was already sent, gets here.
+                                    return new TlsCloseResult(
+                                        TlsCloseOutcome.ByteLimitReached,
+                                        drained,
+                                        Elapsed(started),
+                                        new IOException("OpenSSL met application data inside SSL_shutdown after our close_notify (SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY); the connection can no longer be drained."));
                                 default:
                                     throw Failure(reading, error, code, 0);
                             }
-
-                            break;
                         default:
                             throw Failure(reading, error, binding.TakeError(), 0);
                     }

@@ -30,6 +30,8 @@ namespace CloseNotify
 
         public override int GetError(IntPtr ssl, int result) => SSL_get_error(ssl, result);
 
+        public override int GetShutdownState(IntPtr ssl) => SSL_get_shutdown(ssl);
+
         public override void ClearErrors() => ERR_clear_error();
 
         public override ulong TakeError() => ERR_get_error().ToUInt64();
@@ -75,6 +77,9 @@ namespace CloseNotify
 
         [DllImport(Ssl)]
         private static extern int SSL_get_fd(IntPtr ssl);
+
+        [DllImport(Ssl)]
+        private static extern int SSL_get_shutdown(IntPtr ssl);
 
         [DllImport(Crypto)]
         private static extern UIntPtr ERR_get_error();
