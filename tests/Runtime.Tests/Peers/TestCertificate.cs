@@ -30,6 +30,9 @@ namespace CloseNotify.Runtime.Tests.Peers
             KeyPemPath = Path.Combine(Directory, "key.pem");
             File.WriteAllText(CertificatePemPath, created.ExportCertificatePem());
             File.WriteAllText(KeyPemPath, key.ExportPkcs8PrivateKeyPem());
+
+            // The directory lives as long as the test process: the openssl peers read the PEM files at any time.
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => DeleteDirectory();
         }
 
         public static TestCertificate Instance => Shared.Value;
@@ -43,5 +46,20 @@ namespace CloseNotify.Runtime.Tests.Peers
         public string CertificatePemPath { get; }
 
         public string KeyPemPath { get; }
+
+        private void DeleteDirectory()
+        {
+            try
+            {
+                System.IO.Directory.Delete(Directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A peer process still holding a file: the temp directory is cleaned by the system later.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
     }
 }
