@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -57,7 +58,7 @@ namespace CloseNotify.Bench
             }
         }
 
-        [IterationSetup(Targets = new[] { nameof(Dispose), nameof(HandWritten), nameof(GracefulAsync), nameof(Abort) })]
+        [IterationSetup(Targets = new[] { nameof(Dispose), nameof(HandWritten), nameof(GracefulAsync), nameof(Abort), nameof(HandWrittenConcurrent), nameof(GracefulAsyncConcurrent) })]
         public void Connect() => Connect(observed: false);
 
         [IterationSetup(Target = nameof(GracefulAsyncOverTlsTransport))]
@@ -132,6 +133,52 @@ namespace CloseNotify.Bench
             {
                 await TlsClose.GracefulAsync(ssl).ConfigureAwait(false);
             }
+        }
+
+        /// <summary>The hand-written close of the whole pool at once, as a server does on shutdown. The time is then per
+        /// close at that concurrency (throughput), not the latency of one close.</summary>
+        [Benchmark(OperationsPerInvoke = ClosesPerIteration)]
+        public Task HandWrittenConcurrent()
+        {
+            var closes = new Task[_pool.Count];
+            for (var i = 0; i < closes.Length; i++)
+            {
+                closes[i] = CloseByHandAsync(_pool[i]);
+            }
+
+            return Task.WhenAll(closes);
+
+            static async Task CloseByHandAsync(SslStream ssl)
+            {
+                // Concurrent drains cannot share one buffer: pooled, like the runtime's.
+                var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+                try
+                {
+                    await ssl.ShutdownAsync().ConfigureAwait(false);
+                    while (await ssl.ReadAsync(buffer).ConfigureAwait(false) != 0)
+                    {
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+
+                ssl.Dispose();
+            }
+        }
+
+        /// <summary>TlsClose.GracefulAsync on the whole pool at once.</summary>
+        [Benchmark(OperationsPerInvoke = ClosesPerIteration)]
+        public Task GracefulAsyncConcurrent()
+        {
+            var closes = new Task[_pool.Count];
+            for (var i = 0; i < closes.Length; i++)
+            {
+                closes[i] = TlsClose.GracefulAsync(_pool[i]);
+            }
+
+            return Task.WhenAll(closes);
         }
 
         /// <summary>The runtime's abort: no close_notify, linger 0 (RST), everything disposed.</summary>

@@ -40,10 +40,13 @@ if (graceful == null || handWritten == null)
 // two-core machine a few slow iterations move the mean of a round-trip-bound close a lot.
 Console.WriteLine($"graceful/hand-written time ratio: {graceful.ResultStatistics!.Mean / handWritten.ResultStatistics!.Mean:F2}");
 Console.WriteLine($"graceful/hand-written median ratio: {graceful.ResultStatistics.Median / handWritten.ResultStatistics.Median:F2}");
-foreach (var report in summary.Reports)
+var gracefulConcurrent = Report(nameof(CloseBenchmarks.GracefulAsyncConcurrent));
+var handWrittenConcurrent = Report(nameof(CloseBenchmarks.HandWrittenConcurrent));
+if (gracefulConcurrent != null && handWrittenConcurrent != null)
 {
-    Console.WriteLine($"allocated per close, {report.BenchmarkCase.Descriptor.WorkloadMethod.Name}: {report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase)} B");
+    Console.WriteLine($"graceful/hand-written time ratio, concurrent closes: {gracefulConcurrent.ResultStatistics!.Mean / handWrittenConcurrent.ResultStatistics!.Mean:F2}");
 }
 
+AllocationCheck.Run();
 Console.WriteLine($"TlsClose.GracefulAsync state machine box: {AllocationProbe.GracefulStateMachineBoxBytes()} B");
 return 0;
