@@ -11,13 +11,15 @@ using BenchmarkDotNet.Attributes;
 namespace CloseNotify.Bench
 {
     /// <summary>
-    /// One close of an authenticated client SslStream, four ways. The connection and its TLS handshake are not
-    /// measured: [IterationSetup] opens a pool of <see cref="ClosesPerIteration"/> authenticated connections before
+    /// One close of an authenticated client SslStream: plain Dispose, a hand-written graceful close (the baseline),
+    /// TlsClose.GracefulAsync (with and without TlsTransport), both graceful closes also on the whole pool at once, and
+    /// TlsClose.Abort. The connection and its TLS handshake are not measured: [IterationSetup] opens a pool of <see cref="ClosesPerIteration"/> authenticated connections before
     /// every iteration and the benchmark closes them all, one after the other (OperationsPerInvoke divides by the
     /// count). A pool rather than "connect+close minus a connect-only baseline": a handshake costs tens of times a
     /// close, so the difference of two noisy numbers would drown the close. The price is that BenchmarkDotNet runs
-    /// one invocation per iteration (no unrolling); with dozens of closes per invocation that is well above the
-    /// timer's resolution. The peer runs in another process (see <see cref="Peer"/>), so the allocations reported
+    /// one invocation per iteration (no unrolling); an iteration of 100 closes lasts a few milliseconds, well above
+    /// the timer's resolution though below the 100 ms BenchmarkDotNet recommends (it says so; a bigger pool would
+    /// cost a handshake more per close in set-up). The peer runs in another process (see <see cref="Peer"/>), so the allocations reported
     /// are the closing side's only. A graceful close includes the round trip to the peer (our close_notify out,
     /// its close_notify back): that is what a graceful close costs.
     /// </summary>
