@@ -16,6 +16,10 @@ namespace CloseNotify
         // One TLS record holds at most 16 KiB of plaintext; a buffer that size drains a record per read.
         public const int DrainBufferSize = 16 * 1024;
 
+        /// <summary>Where every drain reads to. Nobody reads the drained bytes back, so all closes (and the OpenSSL
+        /// driver) share one buffer: no rent or return per close, and no pool that runs dry when many close at once.</summary>
+        public static readonly byte[] DiscardBuffer = new byte[DrainBufferSize];
+
         private readonly long startTimestamp;
 
         public CloseRun(Stream stream, TlsCloseOptions options)

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -138,7 +137,7 @@ namespace CloseNotify
 
             options ??= TlsCloseOptions.Default;
             var started = Stopwatch.GetTimestamp();
-            var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
+            var buffer = CloseRun.DiscardBuffer;
             long drained = 0;
 
             // Our close_notify already sent by an earlier SSL_shutdown of the caller: go straight to SSL_read. Another
@@ -254,7 +253,6 @@ namespace CloseNotify
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
             }
 
             TlsCloseResult Result(TlsCloseOutcome outcome) => new TlsCloseResult(outcome, drained, Elapsed(started), null);

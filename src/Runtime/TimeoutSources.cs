@@ -3,19 +3,19 @@ using System.Threading;
 
 namespace CloseNotify
 {
-    /// <summary>Reuses the cancellation source that bounds a close, so that a close allocates no timer of its own
-    /// in the common case (one close at a time per process slot).</summary>
+    /// <summary>Reuses the cancellation sources that bound closes, so that a close allocates no timer of its own:
+    /// a few slots per core, each taken and given back with one interlocked exchange.</summary>
     internal static class TimeoutSources
     {
 #if NET6_0_OR_GREATER
-        private static CancellationTokenSource? cached;
-#endif
+        private static readonly CancellationTokenSource?[] Slots = new CancellationTokenSource?[Math.Max(4, 2 * Environment.ProcessorCount)];
 
         public static CancellationTokenSource Rent(TimeSpan timeout)
         {
-#if NET6_0_OR_GREATER
-            var source = Interlocked.Exchange(ref cached, null) ?? new CancellationTokenSource();
+            var source = Take() ?? new CancellationTokenSource();
 #else
+        public static CancellationTokenSource Rent(TimeSpan timeout)
+        {
             var source = new CancellationTokenSource();
 #endif
             source.CancelAfter(timeout);
@@ -26,12 +26,35 @@ namespace CloseNotify
         {
 #if NET6_0_OR_GREATER
             // TryReset fails once the source fired; a fired source cannot be reused.
-            if (source.TryReset() && Interlocked.CompareExchange(ref cached, source, null) == null)
+            if (source.TryReset())
             {
-                return;
+                for (var i = 0; i < Slots.Length; i++)
+                {
+                    if (Interlocked.CompareExchange(ref Slots[i], source, null) == null)
+                    {
+                        return;
+                    }
+                }
             }
 #endif
             source.Dispose();
         }
+#if NET6_0_OR_GREATER
+
+        private static CancellationTokenSource? Take()
+        {
+            // Start at a slot picked by the thread so that concurrent closes mostly touch different slots.
+            var start = Environment.CurrentManagedThreadId % Slots.Length;
+            for (var i = 0; i < Slots.Length; i++)
+            {
+                if (Interlocked.Exchange(ref Slots[(start + i) % Slots.Length], null) is { } source)
+                {
+                    return source;
+                }
+            }
+
+            return null;
+        }
+#endif
     }
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using System.IO;
 using System.Net.Sockets;
 using System.Threading;
@@ -11,6 +10,9 @@ namespace CloseNotify
     /// what the peer still sends) or by an explicit abort.</summary>
     public static class TlsClose
     {
+        // The setter copies the values into the socket option: one shared instance serves every abort.
+        private static readonly LingerOption ResetOnClose = new LingerOption(true, 0);
+
         /// <summary>Sends close_notify, reads and discards what the peer still sends until its stream ends, then
         /// disposes <paramref name="stream"/>. The whole close is bounded by <see cref="TlsCloseOptions.DrainTimeout"/>
         /// and <see cref="TlsCloseOptions.MaxDrainBytes"/>.</summary>
@@ -87,7 +89,7 @@ namespace CloseNotify
                 // A zero linger time makes close() send RST and drop unsent data instead of a FIN.
                 if (socket != null)
                 {
-                    socket.LingerState = new LingerOption(true, 0);
+                    socket.LingerState = ResetOnClose;
                 }
             }
             catch (Exception e) when (e is ObjectDisposedException or SocketException)
@@ -110,7 +112,7 @@ namespace CloseNotify
             }
 
             var timeout = TimeoutSources.Rent(run.Options.DrainTimeout);
-            var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
+            var buffer = CloseRun.DiscardBuffer;
             var sending = true;
             try
             {
@@ -168,7 +170,6 @@ namespace CloseNotify
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
                 TimeoutSources.Return(timeout);
             }
         }
@@ -181,7 +182,7 @@ namespace CloseNotify
             }
 
             var socket = run.Socket!;
-            var buffer = ArrayPool<byte>.Shared.Rent(CloseRun.DrainBufferSize);
+            var buffer = CloseRun.DiscardBuffer;
             var sending = true;
             var timedOut = false;
             var savedTimeout = 0;
@@ -238,7 +239,6 @@ namespace CloseNotify
             }
             finally
             {
-                ArrayPool<byte>.Shared.Return(buffer);
                 if (run.Options.LeaveOpen)
                 {
                     RestoreReceiveTimeout(socket, savedTimeout);

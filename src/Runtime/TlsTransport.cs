@@ -68,8 +68,14 @@ namespace CloseNotify
             ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
         /// <inheritdoc />
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-            Observe(await Transport.ReadAsync(buffer, cancellationToken).ConfigureAwait(false), buffer.Length);
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+        {
+            // A read that completed at once (data already in the socket buffer) costs no state machine.
+            var read = Transport.ReadAsync(buffer, cancellationToken);
+            return read.IsCompletedSuccessfully
+                ? new ValueTask<int>(Observe(read.Result, buffer.Length))
+                : ObserveAsync(read, buffer.Length);
+        }
 
         /// <inheritdoc />
         public override void Write(byte[] buffer, int offset, int count) => Transport.Write(buffer, offset, count);
@@ -107,6 +113,12 @@ namespace CloseNotify
 
             base.Dispose(disposing);
         }
+
+#if NET6_0_OR_GREATER
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+#endif
+        private async ValueTask<int> ObserveAsync(ValueTask<int> read, int requested) =>
+            Observe(await read.ConfigureAwait(false), requested);
 
         private int Observe(int read, int requested)
         {
