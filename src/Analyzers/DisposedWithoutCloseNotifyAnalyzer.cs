@@ -71,29 +71,38 @@ namespace CloseNotify.Analyzers
                     }
                 }
 
-                // The end of a using statement or declaration: the site is the resource's declarator.
+                // The end of a using statement or declaration: the site is each resource's declarator; for
+                // using (existing) { }, the resource expression. (Asked from the rare using operations rather than
+                // from every variable declarator of the compilation.)
                 start.RegisterOperationAction(
                     c =>
                     {
-                        if (c.Operation.Parent?.Parent?.Parent is IUsingOperation or IUsingDeclarationOperation
-                            && LocalStreams.IsHolderAssignment(symbols, c.Operation))
+                        var resources = c.Operation switch
                         {
-                            ReportLocalSites(c, c.Operation);
+                            IUsingOperation usingStatement => usingStatement.Resources,
+                            IUsingDeclarationOperation usingDeclaration => usingDeclaration.DeclarationGroup,
+                            _ => null,
+                        };
+                        if (resources is IVariableDeclarationGroupOperation group)
+                        {
+                            foreach (var declaration in group.Declarations)
+                            {
+                                foreach (var declarator in declaration.Declarators)
+                                {
+                                    if (LocalStreams.IsHolderAssignment(symbols, declarator))
+                                    {
+                                        ReportLocalSites(c, declarator);
+                                    }
+                                }
+                            }
                         }
-                    },
-                    OperationKind.VariableDeclarator);
-
-                // using (existing) { }: the site is the resource expression.
-                start.RegisterOperationAction(
-                    c =>
-                    {
-                        var resources = ((IUsingOperation)c.Operation).Resources;
-                        if (resources is not IVariableDeclarationGroupOperation)
+                        else if (resources != null)
                         {
                             ReportAt(c, resources, OperationHelpers.StripConversions(resources));
                         }
                     },
-                    OperationKind.Using);
+                    OperationKind.Using,
+                    OperationKind.UsingDeclaration);
 
                 // x.Dispose(), x?.Close(), await x.DisposeAsync().ConfigureAwait(false): the site is the outermost
                 // expression of the call, so each of those kinds is asked, and only the outermost one answers.
