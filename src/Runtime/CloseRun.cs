@@ -75,7 +75,11 @@ namespace CloseNotify
             }
         }
 
-        public TimeSpan Elapsed => TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - startTimestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+        public TimeSpan Elapsed => ElapsedSince(startTimestamp);
+
+        /// <summary>Time since a <see cref="Stopwatch.GetTimestamp"/> reading, without a Stopwatch object.</summary>
+        public static TimeSpan ElapsedSince(long startTimestamp) =>
+            TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - startTimestamp) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
 
         public TimeSpan Remaining
         {

@@ -267,7 +267,6 @@ namespace CloseNotify
                 (queued != 0 ? $", OpenSSL error 0x{queued:X}" : string.Empty) +
                 (errno != 0 ? $", errno {errno}" : string.Empty) + ".");
 
-        private static TimeSpan Elapsed(long started) =>
-            TimeSpan.FromTicks((long)((Stopwatch.GetTimestamp() - started) * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency)));
+        private static TimeSpan Elapsed(long started) => CloseRun.ElapsedSince(started);
     }
 }

@@ -93,8 +93,6 @@ namespace CloseNotify.Analyzers.Flow
 
             public Result(SiteCollector sites) => _sites = sites;
 
-            public void ReportWithin(SyntaxNode body, Action<Diagnostic> report) => _sites.Report(report, body);
-
             public void ReportAt(SyntaxNode node, Action<Diagnostic> report) => _sites.ReportAt(report, node);
         }
     }

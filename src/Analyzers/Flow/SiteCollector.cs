@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace CloseNotify.Analyzers.Flow
@@ -22,18 +21,6 @@ namespace CloseNotify.Analyzers.Flow
         public void Add(DisposalSite site) => _sites[(site.Syntax, site.Entity)] = site;
 
         public bool IsEmpty => _sites.Count == 0;
-
-        /// <summary>Reports the sites (those inside <paramref name="within"/> when given).</summary>
-        public void Report(Action<Diagnostic> report, SyntaxNode? within)
-        {
-            foreach (var site in _sites.Values.OrderBy(s => s.Syntax.SpanStart))
-            {
-                if (within == null || (site.Syntax.SyntaxTree == within.SyntaxTree && within.Span.Contains(site.Syntax.Span)))
-                {
-                    Report(report, site);
-                }
-            }
-        }
 
         /// <summary>Reports the sites at exactly <paramref name="node"/>: the analyzer reports each site from the
         /// operation that is that site, so that every diagnostic is local to the operation that raised it.</summary>
