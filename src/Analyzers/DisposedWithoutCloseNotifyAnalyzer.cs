@@ -33,7 +33,7 @@ namespace CloseNotify.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var symbols = KnownSymbols.TryCreate(start.Compilation);
-                if (symbols == null)
+                if (symbols == null || !TlsUsage.IsPossible(start.Compilation, start.CancellationToken))
                 {
                     return;
                 }

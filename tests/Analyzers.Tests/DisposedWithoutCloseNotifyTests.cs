@@ -19,6 +19,48 @@ using System.Threading.Tasks;
 
         // ---- Reported: locals -------------------------------------------------------------------
 
+        // The analyzer skips compilations where no code can hold an SslStream (no "SslStream" in the source, no
+        // non-platform library referencing System.Net.Security): a stream handed out by a library must still count.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_stream_from_a_library_when_the_source_never_names_SslStream(LanguageVersion version) =>
+            Verify.AnalyzerWithLibraryAsync(@"
+using System.Net.Sockets;
+
+class Client
+{
+    void Send(TcpClient tcp)
+    {
+        var tls = Driver.Connector.Open(tcp);
+        tls.AuthenticateAsClient(""db.example"");
+        {|#0:tls.Dispose()|};
+    }
+}", @"
+namespace Driver
+{
+    public static class Connector
+    {
+        public static System.Net.Security.SslStream Open(System.Net.Sockets.TcpClient tcp) => new System.Net.Security.SslStream(tcp.GetStream());
+    }
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_compilation_where_no_code_can_hold_an_SslStream(LanguageVersion version) =>
+            Verify.AnalyzerAsync(@"
+using System.IO;
+
+class Journal
+{
+    void Write(Stream output)
+    {
+        Stream copy = new MemoryStream();
+        output.CopyTo(copy);
+        copy.Dispose();
+    }
+}", version);
+
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Reports_end_of_using_statement_after_authentication(LanguageVersion version) =>

@@ -32,6 +32,17 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>Analyzes <paramref name="source"/> in a project that references a second project, "Driver",
+        /// built from <paramref name="librarySource"/> (a library the user's code only calls into).</summary>
+        public static async Task AnalyzerWithLibraryAsync(string source, string librarySource, LanguageVersion languageVersion, params DiagnosticResult[] expected)
+        {
+            var test = new Test(languageVersion) { TestCode = source };
+            test.TestState.AdditionalProjects["Driver"].Sources.Add(("Driver.cs", librarySource));
+            test.TestState.AdditionalProjectReferences.Add("Driver");
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync(CancellationToken.None);
+        }
+
         public static async Task CodeFixAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, int? iterations = null)
         {
             var test = new Test(languageVersion)
