@@ -147,7 +147,9 @@ namespace CloseNotify
                     var read = await run.Stream.ReadAsync(buffer.AsMemory(0, CloseRun.DrainBufferSize), timeout.Token).ConfigureAwait(false);
                     if (run.OnRead(read) is { } outcome)
                     {
-                        return run.Finish(outcome, null);
+                        // The deadline may have fired right after the last read and disposed the stream: the close then
+                        // timed out, whatever that read said, and a stream the caller wanted kept is not reported as kept.
+                        return run.Finish(StopTimer(onTimeout, timeout) ? outcome : TlsCloseOutcome.DrainTimedOut, null);
                     }
                 }
             }
@@ -244,6 +246,18 @@ namespace CloseNotify
                     RestoreReceiveTimeout(socket, savedTimeout);
                 }
             }
+        }
+
+        /// <summary>Stops the deadline's disposal; false when it already ran (or is running).</summary>
+        private static bool StopTimer(CancellationTokenRegistration onTimeout, CancellationTokenSource timeout)
+        {
+#if NET
+            return onTimeout.Unregister();
+#else
+            // No atomic unregister here: a deadline that fired has run, or is running, its disposal.
+            onTimeout.Dispose();
+            return !timeout.IsCancellationRequested;
+#endif
         }
 
         private static bool IsTimeout(Exception? error)
