@@ -151,7 +151,7 @@ namespace CloseNotify
                 while (true)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    var remaining = options.DrainTimeout - Elapsed(started);
+                    var remaining = options.DrainTimeout - CloseRun.ElapsedSince(started);
                     if (remaining <= TimeSpan.Zero)
                     {
                         return Result(TlsCloseOutcome.DrainTimedOut);
@@ -241,7 +241,7 @@ namespace CloseNotify
                                     return new TlsCloseResult(
                                         TlsCloseOutcome.ByteLimitReached,
                                         drained,
-                                        Elapsed(started),
+                                        CloseRun.ElapsedSince(started),
                                         new IOException("OpenSSL met application data inside SSL_shutdown after our close_notify (SSL_R_APPLICATION_DATA_AFTER_CLOSE_NOTIFY); the connection can no longer be drained."));
                                 default:
                                     throw Failure(reading, error, code, 0);
@@ -255,7 +255,7 @@ namespace CloseNotify
             {
             }
 
-            TlsCloseResult Result(TlsCloseOutcome outcome) => new TlsCloseResult(outcome, drained, Elapsed(started), null);
+            TlsCloseResult Result(TlsCloseOutcome outcome) => new TlsCloseResult(outcome, drained, CloseRun.ElapsedSince(started), null);
         }
 
         // ECONNRESET, EPIPE and ECONNABORTED on Linux: the peer is gone, which a close may ignore.
@@ -266,7 +266,5 @@ namespace CloseNotify
                 $"{(reading ? "SSL_read" : "SSL_shutdown")} failed during the TLS shutdown: SSL_get_error = {sslError}" +
                 (queued != 0 ? $", OpenSSL error 0x{queued:X}" : string.Empty) +
                 (errno != 0 ? $", errno {errno}" : string.Empty) + ".");
-
-        private static TimeSpan Elapsed(long started) => CloseRun.ElapsedSince(started);
     }
 }

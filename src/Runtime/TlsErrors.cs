@@ -96,9 +96,12 @@ namespace CloseNotify
         /// <summary>True when the exception says the peer reset the connection (rather than the stream ending).</summary>
         internal static bool IsReset(Exception exception) => exception switch
         {
-            SocketException socket => socket.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown,
-            IOException { InnerException: SocketException socket } => socket.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown,
+            SocketException socket => IsResetCode(socket.SocketErrorCode),
+            IOException { InnerException: SocketException socket } => IsResetCode(socket.SocketErrorCode),
             _ => false,
         };
+
+        private static bool IsResetCode(SocketError error) =>
+            error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;
     }
 }
