@@ -50,25 +50,42 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                // OpenSSL imports need no SslStream: that part runs in every compilation.
-                var socket = start.Compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
-                var symbols = KnownSymbols.TryCreate(start.Compilation);
+                // Symbols are looked up at the first call, not here (see PerCompilation). OpenSSL imports need no
+                // SslStream: that part runs in every compilation.
+                var compilation = start.Compilation;
+                var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
                 var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
                 start.RegisterOperationAction(
                     c =>
                     {
                         var invocation = (IInvocationOperation)c.Operation;
-                        if (symbols?.ShutdownAsync != null && invocation.TargetMethod.Name == "ShutdownAsync")
+                        if (invocation.TargetMethod.Name == "ShutdownAsync")
                         {
-                            AnalyzeShutdownAsync(c, symbols);
+                            if (lookups.Get(c.CancellationToken).Symbols is { ShutdownAsync: not null } symbols)
+                            {
+                                AnalyzeShutdownAsync(c, symbols);
+                            }
                         }
                         else if (IsNativeImport(invocation.TargetMethod) && KnownSymbols.IsNativeImport(invocation.TargetMethod, CloseFinder.OpenSslShutdownEntryPoint))
                         {
-                            AnalyzeOpenSslCall(c, invocation, socket, nonBlockingTypes);
+                            AnalyzeOpenSslCall(c, invocation, lookups.Get(c.CancellationToken).Socket, nonBlockingTypes);
                         }
                     },
                     OperationKind.Invocation);
             });
+        }
+
+        private sealed class Lookups
+        {
+            public Lookups(Compilation compilation)
+            {
+                Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
+                Symbols = KnownSymbols.TryCreate(compilation);
+            }
+
+            public INamedTypeSymbol? Socket { get; }
+
+            public KnownSymbols? Symbols { get; }
         }
 
         private static void AnalyzeShutdownAsync(OperationAnalysisContext context, KnownSymbols symbols)

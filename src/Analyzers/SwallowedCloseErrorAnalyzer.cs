@@ -30,16 +30,34 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var symbols = KnownSymbols.TryCreate(start.Compilation);
-                if (symbols == null)
-                {
-                    return;
-                }
-
-                var catchTypes = CatchTypes.Create(start.Compilation);
+                // Symbols are looked up at the first try statement, not here (see PerCompilation).
+                var compilation = start.Compilation;
+                var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
                 var fieldsByType = new ConcurrentDictionary<INamedTypeSymbol, EntityTable>(SymbolEqualityComparer.Default);
-                start.RegisterOperationAction(c => AnalyzeTry(c, symbols, catchTypes, fieldsByType), OperationKind.Try);
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (lookups.Get(c.CancellationToken) is { Symbols: { } symbols } found)
+                        {
+                            AnalyzeTry(c, symbols, found.CatchTypes, fieldsByType);
+                        }
+                    },
+                    OperationKind.Try);
             });
+        }
+
+        private sealed class Lookups
+        {
+            public Lookups(Compilation compilation)
+            {
+                Symbols = KnownSymbols.TryCreate(compilation);
+                CatchTypes = CatchTypes.Create(compilation);
+            }
+
+            /// <summary>Null when the compilation cannot see SslStream: then there is nothing to find.</summary>
+            public KnownSymbols? Symbols { get; }
+
+            public CatchTypes CatchTypes { get; }
         }
 
         private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols symbols, CatchTypes catchTypes, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType)
