@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using System.Threading;
 using CloseNotify.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -32,109 +33,137 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                var symbols = KnownSymbols.TryCreate(start.Compilation);
-                if (symbols == null || !TlsUsage.IsPossible(start.Compilation, start.CancellationToken))
+                var compilation = start.Compilation;
+                var analysis = new PerCompilation<CompilationAnalysis>(cancellationToken => CompilationAnalysis.Create(compilation, cancellationToken));
+
+                // Only the bodies of files that can hold an SslStream (TlsReach) get the site actions: in the others the
+                // driver dispatches nothing to this rule. Each site is reported from the operation that is the site, so
+                // every diagnostic is local to the operation that raised it.
+                start.RegisterOperationBlockStartAction(block =>
+                {
+                    var current = analysis.Get(block.CancellationToken);
+                    if (current.Symbols == null || block.OperationBlocks.IsEmpty
+                        || !current.Reach.CanReach(block.OwningSymbol, block.OperationBlocks[0].Syntax.SyntaxTree))
+                    {
+                        return;
+                    }
+
+                    block.RegisterOperationAction(current.AnalyzeUsing, OperationKind.Using, OperationKind.UsingDeclaration);
+                    block.RegisterOperationAction(current.AnalyzeCall, OperationKind.Invocation, OperationKind.Await, OperationKind.ConditionalAccess);
+                    block.RegisterOperationAction(current.AnalyzeExit, OperationKind.Return, OperationKind.YieldBreak, OperationKind.Branch);
+                });
+            });
+        }
+
+        /// <summary>One compilation's symbols, gate and caches: the flow walk is done once per body (locals) or once per
+        /// type (fields), the first time one of its sites asks.</summary>
+        private sealed class CompilationAnalysis
+        {
+            private readonly ConditionalWeakTable<SyntaxNode, List<SiteCollector>> _localSites = new ConditionalWeakTable<SyntaxNode, List<SiteCollector>>();
+            private readonly ConcurrentDictionary<INamedTypeSymbol, FieldDisposals.Result> _fieldSites =
+                new ConcurrentDictionary<INamedTypeSymbol, FieldDisposals.Result>(SymbolEqualityComparer.Default);
+
+            private CompilationAnalysis(KnownSymbols? symbols, TlsReach reach)
+            {
+                Symbols = symbols;
+                Reach = reach;
+            }
+
+            /// <summary>Null when the compilation cannot see SslStream.</summary>
+            public KnownSymbols? Symbols { get; }
+
+            public TlsReach Reach { get; }
+
+            public static CompilationAnalysis Create(Compilation compilation, CancellationToken cancellationToken)
+            {
+                var symbols = KnownSymbols.TryCreate(compilation);
+                if (symbols == null)
+                {
+                    return new CompilationAnalysis(null, TlsReach.Nowhere);
+                }
+
+                var reach = TlsReach.Compute(compilation, symbols, cancellationToken);
+                return new CompilationAnalysis(reach.IsEmpty ? null : symbols, reach);
+            }
+
+            /// <summary>The end of a using statement or declaration: the site is each resource's declarator; for
+            /// using (existing) { }, the resource expression.</summary>
+            public void AnalyzeUsing(OperationAnalysisContext c)
+            {
+                var resources = c.Operation switch
+                {
+                    IUsingOperation usingStatement => usingStatement.Resources,
+                    IUsingDeclarationOperation usingDeclaration => usingDeclaration.DeclarationGroup,
+                    _ => null,
+                };
+                if (resources is IVariableDeclarationGroupOperation group)
+                {
+                    foreach (var declaration in group.Declarations)
+                    {
+                        foreach (var declarator in declaration.Declarators)
+                        {
+                            if (LocalStreams.IsHolderAssignment(Symbols!, declarator))
+                            {
+                                ReportLocalSites(c, declarator);
+                            }
+                        }
+                    }
+                }
+                else if (resources != null)
+                {
+                    ReportAt(c, resources, OperationHelpers.StripConversions(resources));
+                }
+            }
+
+            /// <summary>x.Dispose(), x?.Close(), await x.DisposeAsync().ConfigureAwait(false): the site is the outermost
+            /// expression of the call, so each of those kinds is asked, and only the outermost one answers.</summary>
+            public void AnalyzeCall(OperationAnalysisContext c)
+            {
+                var operation = c.Operation;
+                if (operation.IsImplicit || DisposeCallIn(operation) is not { } call || !Symbols!.IsDispose(call.TargetMethod)
+                    || OperationHelpers.OutermostCallExpression(operation) != operation)
                 {
                     return;
                 }
 
-                // Each disposal site is reported from the operation that is the site (a using declarator, a
-                // Dispose/Close call, a return or break leaving a using scope), so that every diagnostic is local to
-                // the operation that raised it and the driver can dispatch these kinds compilation-wide: no per-method
-                // registrations, which cost every method of the compilation, TLS or not. The flow walk is done once
-                // per body (locals) or once per type (fields), the first time one of its sites asks, and cached.
-                var localSites = new ConditionalWeakTable<SyntaxNode, List<SiteCollector>>();
-                var fieldSites = new ConcurrentDictionary<INamedTypeSymbol, FieldDisposals.Result>(SymbolEqualityComparer.Default);
+                ReportAt(c, operation, OperationHelpers.ResolveReceiver(call.Instance));
+            }
 
-                void ReportAt(OperationAnalysisContext c, IOperation site, IOperation? resource)
+            /// <summary>return / break / continue / yield break out of a using scope: the site is the exit statement.</summary>
+            public void AnalyzeExit(OperationAnalysisContext c)
+            {
+                if (!c.Operation.IsImplicit && InsideScopeWithStreamLocal(Symbols!, c.Operation))
                 {
-                    switch (resource)
-                    {
-                        case ILocalReferenceOperation { Local: var local } when symbols.CanHoldSslStream(local.Type):
-                            ReportLocalSites(c, site);
-                            break;
-                        case IFieldReferenceOperation { Field: var field } when symbols.CanHoldSslStream(field.Type)
-                            && c.ContainingSymbol.ContainingType is { } type && site.SemanticModel is { } model:
-                            FieldDisposals.ForType(symbols, type, model, fieldSites, c.CancellationToken).ReportAt(site.Syntax, c.ReportDiagnostic);
-                            break;
-                    }
+                    ReportLocalSites(c, c.Operation);
                 }
+            }
 
-                void ReportLocalSites(OperationAnalysisContext c, IOperation site)
+            private void ReportAt(OperationAnalysisContext c, IOperation site, IOperation? resource)
+            {
+                var symbols = Symbols!;
+                switch (resource)
                 {
-                    var root = OperationHelpers.RootOf(site);
-                    var owner = c.ContainingSymbol;
-                    var collectors = localSites.GetValue(root.Syntax, _ => AnalyzeLocals(root, owner, symbols));
-                    foreach (var collector in collectors)
-                    {
-                        collector.ReportAt(c.ReportDiagnostic, site.Syntax);
-                    }
+                    case ILocalReferenceOperation { Local: var local } when symbols.CanHoldSslStream(local.Type):
+                        ReportLocalSites(c, site);
+                        break;
+                    case IFieldReferenceOperation { Field: var field } when symbols.CanHoldSslStream(field.Type)
+                        && c.ContainingSymbol.ContainingType is { } type && site.SemanticModel is { } model:
+                        FieldDisposals.ForType(symbols, type, model, _fieldSites, c.CancellationToken).ReportAt(site.Syntax, c.ReportDiagnostic);
+                        break;
                 }
+            }
 
-                // The end of a using statement or declaration: the site is each resource's declarator; for
-                // using (existing) { }, the resource expression. (Asked from the rare using operations rather than
-                // from every variable declarator of the compilation.)
-                start.RegisterOperationAction(
-                    c =>
-                    {
-                        var resources = c.Operation switch
-                        {
-                            IUsingOperation usingStatement => usingStatement.Resources,
-                            IUsingDeclarationOperation usingDeclaration => usingDeclaration.DeclarationGroup,
-                            _ => null,
-                        };
-                        if (resources is IVariableDeclarationGroupOperation group)
-                        {
-                            foreach (var declaration in group.Declarations)
-                            {
-                                foreach (var declarator in declaration.Declarators)
-                                {
-                                    if (LocalStreams.IsHolderAssignment(symbols, declarator))
-                                    {
-                                        ReportLocalSites(c, declarator);
-                                    }
-                                }
-                            }
-                        }
-                        else if (resources != null)
-                        {
-                            ReportAt(c, resources, OperationHelpers.StripConversions(resources));
-                        }
-                    },
-                    OperationKind.Using,
-                    OperationKind.UsingDeclaration);
-
-                // x.Dispose(), x?.Close(), await x.DisposeAsync().ConfigureAwait(false): the site is the outermost
-                // expression of the call, so each of those kinds is asked, and only the outermost one answers.
-                start.RegisterOperationAction(
-                    c =>
-                    {
-                        var operation = c.Operation;
-                        if (operation.IsImplicit || DisposeCallIn(operation) is not { } call || !symbols.IsDispose(call.TargetMethod)
-                            || OperationHelpers.OutermostCallExpression(operation) != operation)
-                        {
-                            return;
-                        }
-
-                        ReportAt(c, operation, OperationHelpers.ResolveReceiver(call.Instance));
-                    },
-                    OperationKind.Invocation,
-                    OperationKind.Await,
-                    OperationKind.ConditionalAccess);
-
-                // return / break / continue / yield break out of a using scope: the site is the exit statement.
-                start.RegisterOperationAction(
-                    c =>
-                    {
-                        if (!c.Operation.IsImplicit && InsideScopeWithStreamLocal(symbols, c.Operation))
-                        {
-                            ReportLocalSites(c, c.Operation);
-                        }
-                    },
-                    OperationKind.Return,
-                    OperationKind.YieldBreak,
-                    OperationKind.Branch);
-            });
+            private void ReportLocalSites(OperationAnalysisContext c, IOperation site)
+            {
+                var root = OperationHelpers.RootOf(site);
+                var owner = c.ContainingSymbol;
+                var symbols = Symbols!;
+                var collectors = _localSites.GetValue(root.Syntax, _ => AnalyzeLocals(root, owner, symbols));
+                foreach (var collector in collectors)
+                {
+                    collector.ReportAt(c.ReportDiagnostic, site.Syntax);
+                }
+            }
         }
 
         private static List<SiteCollector> AnalyzeLocals(IOperation root, ISymbol owner, KnownSymbols symbols)

@@ -372,6 +372,110 @@ sealed class Driver : IDisposable
     }
 }", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("_stream"));
 
+        // ---- Reported: a stream reaching a file that never names SslStream -----------------------
+        // The analyzer only looks at files that can hold an SslStream (TlsReach): a name that leads to one, declared in
+        // another file, must bring the file in.
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_stream_from_a_factory_declared_in_another_file(LanguageVersion version) =>
+            Verify.AnalyzerOnFilesAsync(version, new[]
+            {
+                Usings + @"
+static class TlsConnector
+{
+    public static SslStream Open(TcpClient tcp) => new SslStream(tcp.GetStream());
+}",
+                @"
+using System.Net.Sockets;
+
+class Client
+{
+    void Send(TcpClient tcp)
+    {
+        var tls = TlsConnector.Open(tcp);
+        tls.AuthenticateAsClient(""db.example"");
+        {|#0:tls.Dispose()|};
+    }
+}",
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_subclass_declared_in_another_file(LanguageVersion version) =>
+            Verify.AnalyzerOnFilesAsync(version, new[]
+            {
+                Usings + @"
+class PooledTlsStream : SslStream
+{
+    public PooledTlsStream(Stream inner) : base(inner) { }
+}",
+                @"
+using System.Net.Sockets;
+
+class Client
+{
+    void Send(TcpClient tcp)
+    {
+        using (var {|#0:tls = new PooledTlsStream(tcp.GetStream())|})
+        {
+            tls.AuthenticateAsClient(""db.example"");
+        }
+    }
+}",
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.FromCSharp10), MemberType = typeof(LanguageVersions))]
+        public Task Reports_stream_created_through_a_global_alias_declared_in_another_file(LanguageVersion version) =>
+            Verify.AnalyzerOnFilesAsync(version, new[]
+            {
+                @"global using Tls = System.Net.Security.SslStream;",
+                @"
+using System.Net.Sockets;
+
+class Client
+{
+    void Send(TcpClient tcp)
+    {
+        var tls = new Tls(tcp.GetStream());
+        tls.AuthenticateAsClient(""db.example"");
+        {|#0:tls.Close()|};
+    }
+}",
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_stream_from_an_indexer_reached_through_a_member_of_another_file(LanguageVersion version) =>
+            Verify.AnalyzerOnFilesAsync(version, new[]
+            {
+                Usings + @"
+class StreamPool
+{
+    private readonly SslStream[] _items;
+
+    public StreamPool(SslStream[] items) { _items = items; }
+
+    public SslStream this[int index] => _items[index];
+}",
+                @"
+static class Pools
+{
+    public static StreamPool Shared = new StreamPool(new System.Net.Security.SslStream[0]);
+}",
+                @"
+class Client
+{
+    void Send()
+    {
+        var tls = Pools.Shared[0];
+        tls.AuthenticateAsClient(""db.example"");
+        {|#0:tls.Dispose()|};
+    }
+}",
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+
         // ---- Not reported -----------------------------------------------------------------------
 
         [Theory]

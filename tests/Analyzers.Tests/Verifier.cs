@@ -43,6 +43,19 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>Analyzes several files of one project: markup locations may be in any of them.</summary>
+        public static async Task AnalyzerOnFilesAsync(LanguageVersion languageVersion, string[] sources, params DiagnosticResult[] expected)
+        {
+            var test = new Test(languageVersion);
+            for (var i = 0; i < sources.Length; i++)
+            {
+                test.TestState.Sources.Add(($"File{i}.cs", sources[i]));
+            }
+
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync(CancellationToken.None);
+        }
+
         public static async Task CodeFixAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, int? iterations = null)
         {
             var test = new Test(languageVersion)
@@ -99,5 +112,11 @@ namespace CloseNotify.Analyzers.Tests
 
         /// <summary>For shapes that need C# 8 (using declarations, await using).</summary>
         public static IEnumerable<object[]> FromCSharp8 => new[] { new object[] { LanguageVersion.CSharp8 }, new object[] { LanguageVersion.Preview } };
+
+        /// <summary>For records (C# 9).</summary>
+        public static IEnumerable<object[]> FromCSharp9 => new[] { new object[] { LanguageVersion.CSharp9 }, new object[] { LanguageVersion.Preview } };
+
+        /// <summary>For global using directives (C# 10).</summary>
+        public static IEnumerable<object[]> FromCSharp10 => new[] { new object[] { LanguageVersion.CSharp10 }, new object[] { LanguageVersion.Preview } };
     }
 }
