@@ -14,8 +14,8 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 // Analyzer cost, measured: our analyzers and NetAnalyzers' CA2000/CA2213 on the same generated
-// compilation in one CompilationWithAnalyzers run, per-analyzer execution time from the analyzer driver's
-// telemetry, against the time the compiler itself takes to bind and check the same code.
+// compilation in the same run (each group in its own analyzer driver), per-analyzer execution time from the
+// analyzer driver's telemetry, against the time the compiler itself takes to bind and check the same code.
 var baseFiles = args.Length > 0 ? int.Parse(args[0]) : 250;
 // Optional second argument: the scales to run, e.g. "1,4" (default 1,4,16).
 var scales = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : new[] { 1, 4, 16 };
