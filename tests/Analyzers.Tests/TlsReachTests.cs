@@ -50,6 +50,18 @@ class Journal
         }
 
         [Fact]
+        public void Follows_a_global_alias_of_a_tuple_carrying_an_SslStream()
+        {
+            var reach = Reach(out var files,
+                "global using Lease = (System.Net.Security.SslStream Stream, int Id); class Anchor { void M() { } }",
+                "static class Leases { public static Lease Take() => default; static void M() { } }",
+                "class Client { void M() { var tls = Leases.Take().Stream; tls.Dispose(); } }",
+                Ordinary);
+
+            Assert.Equal(new[] { true, true, true, false }, files.Select(f => reach.CanReach(f.Owner, f.Tree)));
+        }
+
+        [Fact]
         public void Lets_in_every_file_when_an_extension_GetAwaiter_yields_an_SslStream()
         {
             // await 5 would give an SslStream: nothing in the awaiting file names it.

@@ -464,7 +464,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 foreach (var directive in usings)
                 {
-                    if (directive.Alias != null && Mentions(directive.Name))
+                    if (directive.Alias != null && Mentions(directive.NamespaceOrType))
                     {
                         Add(directive.Alias.Name.Identifier.ValueText);
                     }
