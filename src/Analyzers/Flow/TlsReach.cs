@@ -340,6 +340,9 @@ namespace CloseNotify.Analyzers.Flow
             private readonly HashSet<string> _wordSet;
             private readonly int _maxLength;
 
+            // Which lengths the names have: an identifier of another length is rejected before a string is made of it.
+            private readonly bool[] _hasLength;
+
             public WordScanner(List<string> words)
             {
                 _words = words;
@@ -347,6 +350,12 @@ namespace CloseNotify.Analyzers.Flow
                 foreach (var word in words)
                 {
                     _maxLength = Math.Max(_maxLength, word.Length);
+                }
+
+                _hasLength = new bool[_maxLength + 1];
+                foreach (var word in words)
+                {
+                    _hasLength[word.Length] = true;
                 }
             }
 
@@ -415,7 +424,7 @@ namespace CloseNotify.Analyzers.Flow
                         }
                         else if (length > 0)
                         {
-                            if (length <= word.Length && _wordSet.Contains(new string(word, 0, length)))
+                            if (IsWord(word, length))
                             {
                                 return true;
                             }
@@ -425,8 +434,11 @@ namespace CloseNotify.Analyzers.Flow
                     }
                 }
 
-                return length > 0 && length <= word.Length && _wordSet.Contains(new string(word, 0, length));
+                return length > 0 && IsWord(word, length);
             }
+
+            private bool IsWord(char[] word, int length) =>
+                length <= _maxLength && _hasLength[length] && _wordSet.Contains(new string(word, 0, length));
 
             // Non-ASCII characters count as separators: a Unicode letter next to a name then makes a false match, never a
             // missed one.
