@@ -85,7 +85,10 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public async Task Client_abort_is_seen_by_s_server_as_an_error_not_a_clean_end(SslProtocols protocol)
         {
-            using var server = OpenSslProcess.StartServer(protocol);
+            // Linux reports a reset once, to the first call that meets it; later reads return 0 as for a FIN. With TLS 1.3
+            // s_server writes its session tickets after our Finished, so that write can race our RST and take the error
+            // (seen in 3 runs of 25). Without tickets its next call after the handshake is the read that must see it.
+            using var server = OpenSslProcess.StartServer(protocol, "-num_tickets", "0");
             var tls = await ConnectAsync(server.Port, protocol);
 
             TlsClose.Abort(tls);
@@ -93,7 +96,8 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             server.Expect("ERROR", PeerTimeout); // SSL_read failed (ECONNRESET): no close_notify came
             Assert.True(server.WaitForExit(PeerTimeout), server.Output);
             Assert.DoesNotContain("DONE", server.Output, StringComparison.Ordinal);
-            Assert.DoesNotContain("unexpected eof", server.Output, StringComparison.Ordinal); // a reset, not a FIN
+            // s_server prints no reason for ECONNRESET, but prints "unexpected eof" when read() returns 0 (a FIN).
+            Assert.False(server.Output.Contains("unexpected eof", StringComparison.Ordinal), server.Output);
         }
 
         [Theory]
