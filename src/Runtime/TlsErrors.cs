@@ -93,13 +93,31 @@ namespace CloseNotify
             _ => false,
         };
 
-        /// <summary>True when the exception says the peer reset the connection (rather than the stream ending).</summary>
-        internal static bool IsReset(Exception exception) => exception switch
+        /// <summary>True when the exception says the peer reset the connection (rather than the stream ending). Looks
+        /// through the same wrappers as <see cref="IsBenign"/>: a stream layered between the TLS stream and the socket
+        /// may wrap the transport's <see cref="IOException"/> in its own.</summary>
+        internal static bool IsReset(Exception exception)
         {
-            SocketException socket => IsResetCode(socket.SocketErrorCode),
-            IOException { InnerException: SocketException socket } => IsResetCode(socket.SocketErrorCode),
-            _ => false,
-        };
+            switch (exception)
+            {
+                case SocketException socket:
+                    return IsResetCode(socket.SocketErrorCode);
+                case IOException { InnerException: { } inner }:
+                    return IsReset(inner);
+                case AggregateException aggregate:
+                    foreach (var e in aggregate.Flatten().InnerExceptions)
+                    {
+                        if (IsReset(e))
+                        {
+                            return true;
+                        }
+                    }
+
+                    return false;
+                default:
+                    return false;
+            }
+        }
 
         private static bool IsResetCode(SocketError error) =>
             error is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown;

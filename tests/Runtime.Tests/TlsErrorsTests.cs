@@ -205,6 +205,20 @@ namespace CloseNotify.Runtime.Tests
             Assert.Throws<ArgumentNullException>(() => TlsErrors.IsBenign(null!));
         }
 
+        [Fact]
+        public void A_reset_is_reported_as_one_through_wrappers()
+        {
+            var reset = new SocketException((int)SocketError.ConnectionReset);
+            var wrappedTwice = new IOException("layered stream", new IOException("transport", reset));
+            var withDisposed = new AggregateException(new ObjectDisposedException("s"), new IOException("transport", reset));
+
+            Assert.Equal(TlsCloseOutcome.PeerReset, CloseRun.OutcomeOf(wrappedTwice, timedOut: false, sending: false));
+            Assert.Equal(TlsCloseOutcome.PeerReset, CloseRun.OutcomeOf(withDisposed, timedOut: false, sending: false));
+            Assert.Equal(TlsCloseOutcome.PeerClosedWithoutCloseNotify,
+                CloseRun.OutcomeOf(new IOException("layered stream", new IOException("eof")), timedOut: false, sending: false));
+            Assert.Null(CloseRun.OutcomeOf(new IOException("layered stream", new IOException("TLS failure", new Win32Exception(1))), timedOut: false, sending: false));
+        }
+
         private static void ResetPeer(TlsPair pair)
         {
             pair.PeerSocket.LingerState = new LingerOption(true, 0);
