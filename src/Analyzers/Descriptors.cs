@@ -7,15 +7,37 @@ namespace CloseNotify.Analyzers
     {
         private const string Reliability = "Reliability";
 
+        private const string DisposedWithoutCloseNotifyTitle = "TLS stream disposed without sending close_notify";
+
+        private const string DisposedWithoutCloseNotifyMessage =
+            "'{0}' is disposed here without a TLS close ({1}): close it gracefully (close_notify, then drain) or abort it explicitly first";
+
+        private const string DisposedWithoutCloseNotifyDescription =
+            "SslStream.Dispose does not send the TLS close_notify alert, so the peer cannot tell a finished stream from a truncated one, and unread bytes make the kernel reset the connection. Close the stream gracefully (ShutdownAsync or TlsClose.GracefulAsync) or say that an abort is meant (TlsClose.Abort).";
+
+        /// <summary>TLS001 for a stream a method owns by itself: found while the method is analyzed.</summary>
         public static readonly DiagnosticDescriptor DisposedWithoutCloseNotify = new DiagnosticDescriptor(
             RuleIdentifiers.DisposedWithoutCloseNotify,
-            title: "TLS stream disposed without sending close_notify",
-            messageFormat: "'{0}' is disposed here without a TLS close: close it gracefully (close_notify, then drain) or abort it explicitly first",
+            title: DisposedWithoutCloseNotifyTitle,
+            messageFormat: DisposedWithoutCloseNotifyMessage,
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
-            description: "SslStream.Dispose does not send the TLS close_notify alert, so the peer cannot tell a finished stream from a truncated one, and unread bytes make the kernel reset the connection. Close the stream gracefully (ShutdownAsync or TlsClose.GracefulAsync) or say that an abort is meant (TlsClose.Abort).",
+            description: DisposedWithoutCloseNotifyDescription,
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.DisposedWithoutCloseNotify));
+
+        /// <summary>TLS001 for a stream that crosses methods or types (a field, a wrapper, a parameter): found once the
+        /// whole compilation was read, so it is a compilation-end diagnostic (build, dotnet format, full solution analysis).</summary>
+        public static readonly DiagnosticDescriptor DisposedWithoutCloseNotifyAcrossMethods = new DiagnosticDescriptor(
+            RuleIdentifiers.DisposedWithoutCloseNotify,
+            title: DisposedWithoutCloseNotifyTitle,
+            messageFormat: DisposedWithoutCloseNotifyMessage,
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: DisposedWithoutCloseNotifyDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.DisposedWithoutCloseNotify),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
 
         private const string SingleShotShutdownTitle = "TLS shutdown is not driven to completion (single-shot shutdown)";
 

@@ -23,9 +23,21 @@ namespace CloseNotify.Analyzers
 
         private static readonly ImmutableArray<string> DisposeMethodNames = ImmutableArray.Create("Dispose", "Close", "DisposeAsync");
 
-        private KnownSymbols(Compilation compilation, INamedTypeSymbol sslStream)
+        // BCL types that take a stream in their constructor and dispose it with themselves unless told to leave it open.
+        private static readonly ImmutableArray<string> OwnerTypeNames = ImmutableArray.Create(
+            "System.IO.StreamReader", "System.IO.StreamWriter", "System.IO.BinaryReader", "System.IO.BinaryWriter",
+            "System.IO.BufferedStream", "System.IO.Compression.GZipStream", "System.IO.Compression.DeflateStream",
+            "System.IO.Compression.BrotliStream", "System.IO.Compression.ZLibStream", "System.Security.Cryptography.CryptoStream");
+
+        // The pipes over a stream: completing one disposes the stream unless its options say leaveOpen.
+        private static readonly ImmutableArray<string> PipeTypeNames = ImmutableArray.Create("System.IO.Pipelines.PipeReader", "System.IO.Pipelines.PipeWriter");
+
+        private static readonly ImmutableArray<string> PipeCompleteNames = ImmutableArray.Create("Complete", "CompleteAsync");
+
+        private KnownSymbols(Compilation compilation, INamedTypeSymbol sslStream, TlsOptions options)
         {
             SslStream = sslStream;
+            Options = options;
             Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
             TlsClose = compilation.GetTypeByMetadataName("CloseNotify.TlsClose");
             var disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
@@ -44,6 +56,37 @@ namespace CloseNotify.Analyzers
                 AddMethods(type, DisposeMethodNames, dispose, parameterless: true);
             }
 
+            var owners = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in OwnerTypeNames)
+            {
+                if (compilation.GetTypeByMetadataName(name) is { } owner)
+                {
+                    owners.Add(owner);
+                    AddMethods(owner, DisposeMethodNames, dispose, parameterless: true);
+                }
+            }
+
+            // StreamReader and StreamWriter dispose through TextReader/TextWriter's own Dispose, not an override.
+            foreach (var name in new[] { "System.IO.TextReader", "System.IO.TextWriter" })
+            {
+                if (compilation.GetTypeByMetadataName(name) is { } text)
+                {
+                    AddMethods(text, DisposeMethodNames, dispose, parameterless: true);
+                }
+            }
+
+            var pipes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
+            foreach (var name in PipeTypeNames)
+            {
+                if (compilation.GetTypeByMetadataName(name) is { } pipe)
+                {
+                    pipes.Add(pipe);
+                    AddMethods(pipe, PipeCompleteNames, dispose);
+                }
+            }
+
+            OwnerTypes = owners;
+            PipeTypes = pipes;
             UseMethods = use;
             DisposeMethods = dispose;
             foreach (var member in sslStream.GetMembers("ShutdownAsync"))
@@ -85,11 +128,31 @@ namespace CloseNotify.Analyzers
 
         public HashSet<ITypeSymbol> SslStreamBaseTypes { get; }
 
-        public static KnownSymbols? TryCreate(Compilation compilation)
+        /// <summary>StreamReader, BufferedStream, GZipStream...: they own the stream they are given unless leaveOpen.</summary>
+        public HashSet<ITypeSymbol> OwnerTypes { get; }
+
+        /// <summary>PipeReader and PipeWriter: <c>Create(stream)</c> makes an owner, <c>Complete</c> disposes it.</summary>
+        public HashSet<ITypeSymbol> PipeTypes { get; }
+
+        /// <summary>What .editorconfig says the compilation cannot show (closing methods, owner types of other assemblies).</summary>
+        public TlsOptions Options { get; }
+
+        public static KnownSymbols? TryCreate(Compilation compilation, TlsOptions? options = null)
         {
             var sslStream = compilation.GetTypeByMetadataName("System.Net.Security.SslStream");
-            return sslStream == null ? null : new KnownSymbols(compilation, sslStream);
+            return sslStream == null ? null : new KnownSymbols(compilation, sslStream, options ?? TlsOptions.None);
         }
+
+        /// <summary>A BCL owner (StreamReader, GZipStream...) or a configured one: disposing it disposes the stream it was given.</summary>
+        public bool IsOwnerType(ITypeSymbol? type) =>
+            type != null && (OwnerTypes.Contains(type.OriginalDefinition) || Options.IsDisposingOwner(type));
+
+        /// <summary>PipeReader.Create / PipeWriter.Create: a pipe that owns the stream.</summary>
+        public bool IsPipeCreate(IMethodSymbol method) =>
+            method.Name == "Create" && method.IsStatic && PipeTypes.Contains(method.ContainingType.OriginalDefinition);
+
+        /// <summary>ShutdownAsync, or a configured closing method, called on the stream.</summary>
+        public bool ClosesReceiver(IMethodSymbol method) => IsShutdown(method) || Options.IsClosingMethod(method);
 
         /// <summary>SslStream itself or a subclass (a library's own ExtendedSslStream, say).</summary>
         public bool IsSslStream(ITypeSymbol? type)
@@ -117,14 +180,35 @@ namespace CloseNotify.Analyzers
 
         public bool IsDispose(IMethodSymbol method) => IsDisposeName(method.Name) && Matches(method, DisposeMethods);
 
-        public static bool IsDisposeName(string name) => name is "Dispose" or "Close" or "DisposeAsync";
+        public static bool IsDisposeName(string name) => name is "Dispose" or "Close" or "DisposeAsync" or "Complete" or "CompleteAsync";
+
+        /// <summary>DisposeAsync and the pipes' CompleteAsync: an async disposal (a subclass closing in Close does not close here).</summary>
+        public static bool IsAsyncDisposal(IMethodSymbol method) => method.Name is "DisposeAsync" or "CompleteAsync";
+
+        /// <summary>A method of Stream or a BCL stream type: it reads or writes a stream argument, never takes it over.</summary>
+        public bool IsStreamMethod(IMethodSymbol method) =>
+            Stream != null && method.ContainingType is { } type && !type.IsStatic && InheritsFrom(type, Stream) && type.ContainingAssembly?.Name?.StartsWith("System", System.StringComparison.Ordinal) == true;
+
+        private static bool InheritsFrom(ITypeSymbol type, ITypeSymbol baseType)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
 
         public bool IsShutdown(IMethodSymbol method) =>
             ShutdownAsync != null && OverridesOrIs(method, ShutdownAsync);
 
         /// <summary>A call into the CloseNotify runtime (graceful close or abort) counts as a close.</summary>
         public bool IsRuntimeClose(IMethodSymbol method) =>
-            TlsClose != null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, TlsClose);
+            (TlsClose != null && SymbolEqualityComparer.Default.Equals(method.ContainingType?.OriginalDefinition, TlsClose))
+            || Options.IsClosingMethod(method);
 
         /// <summary>
         /// A P/Invoke (DllImport or LibraryImport) bound to the native function <paramref name="entryPoint"/>,

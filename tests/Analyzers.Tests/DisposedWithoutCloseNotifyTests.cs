@@ -42,7 +42,7 @@ namespace Driver
     {
         public static System.Net.Security.SslStream Open(System.Net.Sockets.TcpClient tcp) => new System.Net.Security.SslStream(tcp.GetStream());
     }
-}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls", "it holds the SslStream returned by Connector.Open"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -75,7 +75,7 @@ class Client
             await ssl.WriteAsync(new byte[] { 1 }, 0, 1);
         }
     }
-}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("ssl"));
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("ssl", "it holds the SslStream created in Client.SendAsync (Test0.cs:11)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.FromCSharp8), MemberType = typeof(LanguageVersions))]
@@ -184,7 +184,7 @@ class Client
             return true;
         }
     }
-}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("ssl"));
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("ssl", "it holds the SslStream created in Client.HandshakeAsync (Test0.cs:11)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -268,7 +268,7 @@ sealed class Connection : IDisposable
     {
         {|#0:_ssl.Dispose()|};
     }
-}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("_ssl"));
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("_ssl", "it may hold the SslStream created in the Connection constructor (Test0.cs:11)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -370,7 +370,7 @@ sealed class Driver : IDisposable
         {|#0:_stream?.Close()|};
         _stream?.Dispose();
     }
-}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("_stream"));
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("_stream", "it may hold the SslStream created in Driver.Connect (Test0.cs:16)"));
 
         // ---- Reported: a stream reaching a file that never names SslStream -----------------------
         // The analyzer only looks at files that can hold an SslStream (TlsReach): a name that leads to one, declared in
@@ -398,7 +398,7 @@ class Client
         {|#0:tls.Dispose()|};
     }
 }",
-            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls", "it holds the SslStream returned by TlsConnector.Open"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -423,7 +423,7 @@ class Client
         }
     }
 }",
-            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls", "it holds the PooledTlsStream created in Client.Send (File1.cs:8)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.FromCSharp10), MemberType = typeof(LanguageVersions))]
@@ -443,7 +443,7 @@ class Client
         {|#0:tls.Close()|};
     }
 }",
-            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls", "it holds the SslStream created in Client.Send (File1.cs:8)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -474,7 +474,7 @@ class Client
         {|#0:tls.Dispose()|};
     }
 }",
-            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls"));
+            }, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("tls", "it holds the SslStream held by the StreamPool indexer"));
 
         // ---- Not reported -----------------------------------------------------------------------
 
@@ -883,7 +883,7 @@ sealed class Connection
         await TlsClose.GracefulAsync(_ssl).ConfigureAwait(false);
         await _ssl.DisposeAsync().ConfigureAwait(false);
     }
-}", DisposedWithoutCloseNotifyFixer.GracefulKey, version);
+}", DisposedWithoutCloseNotifyFixer.GracefulKey, version, compilationEnd: true);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -921,7 +921,7 @@ sealed class Connection : IDisposable
         TlsClose.Graceful(this.ssl);
         this.ssl.Dispose();
     }
-}", DisposedWithoutCloseNotifyFixer.GracefulKey, version);
+}", DisposedWithoutCloseNotifyFixer.GracefulKey, version, compilationEnd: true);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.FromCSharp8), MemberType = typeof(LanguageVersions))]

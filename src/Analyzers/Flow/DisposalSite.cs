@@ -18,11 +18,12 @@ namespace CloseNotify.Analyzers.Flow
     /// <summary>One place where a stream that may still be open is disposed.</summary>
     internal readonly struct DisposalSite
     {
-        public DisposalSite(int entity, SyntaxNode syntax, DisposalKind kind)
+        public DisposalSite(int entity, SyntaxNode syntax, DisposalKind kind, ISymbol? subject)
         {
             Entity = entity;
             Syntax = syntax;
             Kind = kind;
+            Subject = subject;
         }
 
         public int Entity { get; }
@@ -30,5 +31,8 @@ namespace CloseNotify.Analyzers.Flow
         public SyntaxNode Syntax { get; }
 
         public DisposalKind Kind { get; }
+
+        /// <summary>The symbol the code disposes there, when it is an alias of the entity (a cast, a reader over it).</summary>
+        public ISymbol? Subject { get; }
     }
 }

@@ -4,35 +4,62 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace CloseNotify.Analyzers.Flow
 {
-    /// <summary>Finds, per function (method, lambda, local function), the locals that hold an SslStream this function owns.</summary>
+    /// <summary>
+    /// Finds, per function (method, lambda, local function), the locals that hold an SslStream this function owns:
+    /// by their own evidence (declared SslStream, or assigned one), with their aliases (a local copy, a cast, a
+    /// StreamReader over it), and only when no reference of the group hands the stream to someone else. These are
+    /// analyzed inside the method alone; everything else is left to the compilation-wide analysis.
+    /// </summary>
     internal static class LocalStreams
     {
-        public static Dictionary<ISymbol, List<ILocalSymbol>> FindOwnedByFunction(KnownSymbols symbols, IOperation root)
+        public static Dictionary<ISymbol, EntityTable> FindOwnedByFunction(KnownSymbols symbols, IOperation root)
         {
             var references = new List<ILocalReferenceOperation>();
-            var candidates = FindHolders(symbols, root, references);
-            var byFunction = new Dictionary<ISymbol, List<ILocalSymbol>>(SymbolEqualityComparer.Default);
-            if (candidates.Count == 0)
+            var holders = FindHolders(symbols, root, references);
+            var byFunction = new Dictionary<ISymbol, EntityTable>(SymbolEqualityComparer.Default);
+            if (holders.Count == 0)
             {
                 return byFunction;
             }
 
+            // A holder that only ever refers to another holder (Stream stream = ssl;) is an alias of it, not a stream of its own.
+            var aliases = Aliases.Find(symbols, s => s is ILocalSymbol local && holders.Contains(local), new[] { root }, localsOnly: true);
+            ISymbol GroupOf(ILocalSymbol local) => aliases.TryGetValue(local, out var target) ? target : local;
+
+            var escaped = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var reference in references)
             {
-                if (candidates.Contains(reference.Local) && StreamOwnership.Escapes(symbols, reference))
+                var local = reference.Local;
+                if ((holders.Contains(local) || aliases.ContainsKey(local)) && !FlowsIntoAlias(symbols, reference, aliases)
+                    && StreamOwnership.Escapes(symbols, reference))
                 {
-                    candidates.Remove(reference.Local);
+                    escaped.Add(GroupOf(local));
                 }
             }
 
-            foreach (var local in candidates)
+            var owned = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+            foreach (var local in holders)
             {
-                if (!byFunction.TryGetValue(local.ContainingSymbol, out var locals))
+                if (!aliases.ContainsKey(local) && !escaped.Contains(local))
                 {
-                    byFunction.Add(local.ContainingSymbol, locals = new List<ILocalSymbol>());
+                    if (!owned.TryGetValue(local.ContainingSymbol, out var locals))
+                    {
+                        owned.Add(local.ContainingSymbol, locals = new List<ISymbol>());
+                    }
+
+                    locals.Add(local);
+                }
+            }
+
+            foreach (var pair in owned)
+            {
+                var table = new EntityTable(pair.Value);
+                foreach (var alias in aliases)
+                {
+                    table.AddAlias(alias.Key, table.IndexOf(alias.Value));
                 }
 
-                locals.Add(local);
+                byFunction.Add(pair.Key, table);
             }
 
             return byFunction;
@@ -62,13 +89,34 @@ namespace CloseNotify.Analyzers.Flow
             return holders;
         }
 
-        /// <summary>Is this declarator or assignment a local taking an SslStream? (the cheap test that starts a method's analysis)</summary>
-        public static bool IsHolderAssignment(KnownSymbols symbols, IOperation operation) => operation switch
+        /// <summary>Is the reference the value given to an alias of the same stream (directly, or as the stream of an owner)?</summary>
+        private static bool FlowsIntoAlias(KnownSymbols symbols, IOperation reference, Dictionary<ISymbol, ISymbol> aliases)
         {
-            IVariableDeclaratorOperation declarator => HoldsSslStream(symbols, declarator.Symbol, declarator.Initializer?.Value),
-            ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment => HoldsSslStream(symbols, target.Local, assignment.Value),
-            _ => false,
-        };
+            var current = reference;
+            while (current.Parent is IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            if (current.Parent is IArgumentOperation { Parent: { } owner }
+                && (owner is IObjectCreationOperation creation && symbols.IsOwnerType(creation.Type)
+                    || owner is IInvocationOperation invocation && symbols.IsPipeCreate(invocation.TargetMethod)))
+            {
+                current = owner;
+                while (current.Parent is IConversionOperation)
+                {
+                    current = current.Parent;
+                }
+            }
+
+            var target = current.Parent switch
+            {
+                IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } => declarator.Symbol,
+                ISimpleAssignmentOperation assignment when assignment.Value == current => OperationHelpers.ReferencedSymbol(assignment.Target),
+                _ => null,
+            };
+            return target != null && aliases.ContainsKey(target);
+        }
 
         private static bool HoldsSslStream(KnownSymbols symbols, ILocalSymbol local, IOperation? value) =>
             symbols.IsSslStream(local.Type) || (symbols.CanHoldSslStream(local.Type) && StreamOwnership.MayBeSslStream(symbols, value));

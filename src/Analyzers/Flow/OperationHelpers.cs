@@ -38,7 +38,7 @@ namespace CloseNotify.Analyzers.Flow
             return instance;
         }
 
-        /// <summary>A local, a parameter, or a field read through <c>this</c> (or statically): what the rules follow.</summary>
+        /// <summary>A local, a parameter, or a field or property read through <c>this</c> (or statically): what the rules follow.</summary>
         public static ISymbol? ReferencedSymbol(IOperation? operation)
         {
             switch (StripConversions(operation))
@@ -49,6 +49,8 @@ namespace CloseNotify.Analyzers.Flow
                     return parameter.Parameter;
                 case IFieldReferenceOperation field when field.Instance == null || field.Instance is IInstanceReferenceOperation:
                     return field.Field.OriginalDefinition;
+                case IPropertyReferenceOperation property when property.Arguments.IsEmpty && (property.Instance == null || property.Instance is IInstanceReferenceOperation):
+                    return property.Property.OriginalDefinition;
                 default:
                     return null;
             }

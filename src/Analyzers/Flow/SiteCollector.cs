@@ -1,48 +1,61 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace CloseNotify.Analyzers.Flow
 {
-    /// <summary>Collects disposal sites once each (loops and finally blocks are walked more than once) and turns them into TLS001 diagnostics.</summary>
+    /// <summary>Collects disposal sites once each (loops, finally blocks and inlined helpers are walked more than once)
+    /// and turns them into TLS001 diagnostics.</summary>
     internal sealed class SiteCollector
     {
         private readonly Dictionary<(SyntaxNode, int), DisposalSite> _sites = new Dictionary<(SyntaxNode, int), DisposalSite>();
+        private readonly KnownSymbols _symbols;
         private readonly EntityTable _entities;
-        private readonly bool _isField;
+        private readonly DiagnosticDescriptor _descriptor;
+        private readonly Func<int, string> _origin;
 
-        public SiteCollector(EntityTable entities, bool isField)
+        // origin: where the entity's stream comes from, as the message's clause ("it may hold the SslStream created in ...").
+        public SiteCollector(KnownSymbols symbols, EntityTable entities, DiagnosticDescriptor descriptor, Func<int, string> origin)
         {
+            _symbols = symbols;
             _entities = entities;
-            _isField = isField;
+            _descriptor = descriptor;
+            _origin = origin;
         }
 
         public void Add(DisposalSite site) => _sites[(site.Syntax, site.Entity)] = site;
 
         public bool IsEmpty => _sites.Count == 0;
 
-        /// <summary>Reports the sites at exactly <paramref name="node"/>: the analyzer reports each site from the
-        /// operation that is that site, so that every diagnostic is local to the operation that raised it.</summary>
-        public void ReportAt(Action<Diagnostic> report, SyntaxNode node)
-        {
-            foreach (var site in _sites.Values)
-            {
-                if (site.Syntax == node)
-                {
-                    Report(report, site);
-                }
-            }
-        }
+        /// <summary>The diagnostics, in source order (each site once, whatever walk found it first).</summary>
+        public IEnumerable<Diagnostic> Diagnostics() =>
+            _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity).Select(Create);
 
-        private void Report(Action<Diagnostic> report, DisposalSite site)
+        private Diagnostic Create(DisposalSite site)
         {
-            var name = _entities.Entities[site.Entity].Name;
+            var entity = _entities.Entities[site.Entity];
+
+            // The code names an alias there (a cast, a copy): the message and the fix use that name, unless the alias is
+            // an owner (a StreamReader), which the fix cannot close: then the stream itself.
+            var subject = site.Subject != null && _symbols.CanHoldSslStream(ValueSources.TypeOf(site.Subject)) ? site.Subject : entity;
+            var named = site.Subject ?? entity;
             var properties = ImmutableDictionary<string, string?>.Empty
                 .Add(DisposedWithoutCloseNotifyAnalyzer.KindProperty, site.Kind.ToString())
-                .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, name)
-                .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, _isField ? "Field" : "Local");
-            report(Diagnostic.Create(Descriptors.DisposedWithoutCloseNotify, site.Syntax.GetLocation(), properties, name));
+                .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, subject.Name)
+                .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, EntityKind(subject))
+                .Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name)
+                .Add(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, _symbols.IsSslStream(ValueSources.TypeOf(subject)) ? "SslStream" : "Stream");
+            return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, _origin(site.Entity));
         }
+
+        private static string EntityKind(ISymbol symbol) => symbol switch
+        {
+            IFieldSymbol => "Field",
+            IPropertySymbol => "Property",
+            IParameterSymbol => "Parameter",
+            _ => "Local",
+        };
     }
 }

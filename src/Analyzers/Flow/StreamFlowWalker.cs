@@ -12,27 +12,23 @@ namespace CloseNotify.Analyzers.Flow
     /// reached on a normal path while a stream may still be open. Catch blocks start with nothing open:
     /// a path that began with an exception is never reported (a failed handshake needs no close_notify).
     /// </summary>
-    internal sealed class StreamFlowWalker
+    internal sealed partial class StreamFlowWalker
     {
         private const int MaxLoopPasses = 8;
 
         private readonly KnownSymbols _symbols;
         private readonly EntityTable _entities;
         private readonly Action<DisposalSite> _report;
-        private readonly Func<IInvocationOperation, StreamState, StreamState>? _sameTypeCall;
-        private readonly List<Scope> _scopes = new List<Scope>();
+        private readonly FlowEffects _effects;
+        private readonly List<WalkScope> _scopes = new List<WalkScope>();
         private StreamState? _exit;
 
-        public StreamFlowWalker(
-            KnownSymbols symbols,
-            EntityTable entities,
-            Action<DisposalSite> report,
-            Func<IInvocationOperation, StreamState, StreamState>? sameTypeCall = null)
+        public StreamFlowWalker(FlowEffects effects, EntityTable entities, Action<DisposalSite> report)
         {
-            _symbols = symbols;
+            _effects = effects;
+            _symbols = effects.Symbols;
             _entities = entities;
             _report = report;
-            _sameTypeCall = sameTypeCall;
         }
 
         /// <summary>Walks a body from <paramref name="entry"/>; returns the state at its normal end (null when it never ends normally).</summary>
@@ -74,9 +70,10 @@ namespace CloseNotify.Analyzers.Flow
                     return null;
                 case IConditionalOperation conditional:
                     state = VisitExpression(conditional.Condition, state);
+                    var (whenTrue, whenFalse) = Refine(conditional.Condition, state);
                     return StreamState.Join(
-                        VisitStatement(conditional.WhenTrue, state),
-                        conditional.WhenFalse == null ? state : VisitStatement(conditional.WhenFalse, state));
+                        VisitStatement(conditional.WhenTrue, whenTrue),
+                        conditional.WhenFalse == null ? whenFalse : VisitStatement(conditional.WhenFalse, whenFalse));
                 case ILoopOperation loop:
                     return VisitLoop(loop, state);
                 case ISwitchOperation switchStatement:
@@ -112,7 +109,7 @@ namespace CloseNotify.Analyzers.Flow
         {
             state = VisitExpression(usingStatement.Resources, state);
             var scope = new DisposalScope();
-            AddResources(scope, usingStatement.Resources);
+            AddResources(scope, usingStatement.Resources, usingStatement.IsAsynchronous);
             _scopes.Add(scope);
             state = VisitStatement(usingStatement.Body, state);
             _scopes.RemoveAt(_scopes.Count - 1);
@@ -128,7 +125,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (_scopes[i] is DisposalScope blockScope)
                 {
-                    AddResources(blockScope, usingDeclaration.DeclarationGroup);
+                    AddResources(blockScope, usingDeclaration.DeclarationGroup, usingDeclaration.IsAsynchronous);
                     break;
                 }
             }
@@ -136,7 +133,7 @@ namespace CloseNotify.Analyzers.Flow
             return state;
         }
 
-        private void AddResources(DisposalScope scope, IOperation resources)
+        private void AddResources(DisposalScope scope, IOperation resources, bool asynchronous)
         {
             if (resources is IVariableDeclarationGroupOperation group)
             {
@@ -144,13 +141,13 @@ namespace CloseNotify.Analyzers.Flow
                 {
                     foreach (var declarator in declaration.Declarators)
                     {
-                        scope.Add(_entities.IndexOf(declarator.Symbol), declarator.Syntax);
+                        scope.Add(_entities.IndexOf(declarator.Symbol), declarator.Syntax, asynchronous, declarator.Symbol);
                     }
                 }
             }
             else
             {
-                scope.Add(_entities.IndexOf(resources), resources.Syntax);
+                scope.Add(_entities.IndexOf(resources), resources.Syntax, asynchronous, OperationHelpers.ReferencedSymbol(resources));
             }
         }
 
@@ -340,163 +337,16 @@ namespace CloseNotify.Analyzers.Flow
             var current = state.Value;
             for (var i = scope.Resources.Count - 1; i >= 0; i--)
             {
-                var (entity, declarator) = scope.Resources[i];
-                if (current.IsOpen(entity))
-                {
-                    _report(exitSyntax == null
-                        ? new DisposalSite(entity, declarator, DisposalKind.ScopeEnd)
-                        : new DisposalSite(entity, exitSyntax, DisposalKind.EarlyExit));
-                }
-
-                current = current.Dispose(entity);
+                var (entity, declarator, asynchronous, subject) = scope.Resources[i];
+                current = Dispose(current, entity, null, null, asynchronous, () => exitSyntax == null
+                    ? new DisposalSite(entity, declarator, DisposalKind.ScopeEnd, subject)
+                    : new DisposalSite(entity, exitSyntax, DisposalKind.EarlyExit, subject));
             }
 
             return current;
         }
 
-        private StreamState? VisitExpression(IOperation? operation, StreamState? state)
-        {
-            if (operation == null || state == null)
-            {
-                return state;
-            }
-
-            switch (operation)
-            {
-                case IAnonymousFunctionOperation:
-                case ILocalFunctionOperation:
-                    // Not executed here; a stream they capture is not tracked at all.
-                    return state;
-                case IConditionalOperation conditional:
-                    state = VisitExpression(conditional.Condition, state);
-                    return StreamState.Join(VisitExpression(conditional.WhenTrue, state), VisitExpression(conditional.WhenFalse, state));
-            }
-
-            foreach (var child in operation.ChildOperations)
-            {
-                state = VisitExpression(child, state);
-            }
-
-            return state == null ? null : Apply(operation, state.Value);
-        }
-
-        /// <summary>The effect of one operation on the tracked streams, after its operands were evaluated.</summary>
-        private StreamState Apply(IOperation operation, StreamState state)
-        {
-            switch (operation)
-            {
-                case IInvocationOperation invocation:
-                    return ApplyInvocation(invocation, state);
-                case ISimpleAssignmentOperation assignment when _entities.IndexOf(assignment.Target) is var assigned && assigned >= 0:
-                    return state.Reset(assigned);
-                case IVariableDeclaratorOperation declarator when _entities.IndexOf(declarator.Symbol) is var declared && declared >= 0:
-                    return state.Reset(declared);
-                default:
-                    return state;
-            }
-        }
-
-        private StreamState ApplyInvocation(IInvocationOperation invocation, StreamState state)
-        {
-            var method = invocation.TargetMethod;
-            if (_symbols.IsRuntimeClose(method))
-            {
-                foreach (var argument in invocation.Arguments)
-                {
-                    var closed = _entities.IndexOf(argument.Value);
-                    if (closed >= 0)
-                    {
-                        state = state.Close(closed);
-                    }
-                }
-
-                return state;
-            }
-
-            var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
-            var entity = _entities.IndexOf(receiver);
-            if (entity < 0)
-            {
-                var callsOwnType = invocation.Instance == null || invocation.Instance is IInstanceReferenceOperation;
-                return callsOwnType && _sameTypeCall != null ? _sameTypeCall(invocation, state) : state;
-            }
-
-            if (_symbols.IsShutdown(method))
-            {
-                return state.Close(entity);
-            }
-
-            if (_symbols.IsDispose(method))
-            {
-                if (state.IsOpen(entity))
-                {
-                    _report(new DisposalSite(entity, OperationHelpers.OutermostCallExpression(invocation).Syntax, DisposalKind.Call));
-                }
-
-                return state.Dispose(entity);
-            }
-
-            return _symbols.IsUse(method) ? state.Use(entity) : state;
-        }
-
         private static bool IsConstantTrue(IOperation? condition) =>
             condition?.ConstantValue is { HasValue: true, Value: true };
-
-        private abstract class Scope
-        {
-        }
-
-        /// <summary>Resources disposed when control leaves a using statement or a block with using declarations.</summary>
-        private sealed class DisposalScope : Scope
-        {
-            public List<(int Entity, SyntaxNode Declarator)> Resources { get; } = new List<(int, SyntaxNode)>();
-
-            public void Add(int entity, SyntaxNode declarator)
-            {
-                if (entity >= 0)
-                {
-                    Resources.Add((entity, declarator));
-                }
-            }
-        }
-
-        private sealed class FinallyScope : Scope
-        {
-            public FinallyScope(IBlockOperation block) => Block = block;
-
-            public IBlockOperation Block { get; }
-        }
-
-        /// <summary>A loop or switch: where break and continue go, with the states they carry there.</summary>
-        private sealed class TargetScope : Scope
-        {
-            private readonly ILabelSymbol? _exitLabel;
-            private readonly ILabelSymbol? _continueLabel;
-
-            public TargetScope(ILabelSymbol? exitLabel, ILabelSymbol? continueLabel)
-            {
-                _exitLabel = exitLabel;
-                _continueLabel = continueLabel;
-            }
-
-            public StreamState? BreakState { get; private set; }
-
-            public StreamState? ContinueState { get; private set; }
-
-            public bool Owns(ILabelSymbol? label) =>
-                label != null && (SymbolEqualityComparer.Default.Equals(label, _exitLabel) || SymbolEqualityComparer.Default.Equals(label, _continueLabel));
-
-            public void Record(ILabelSymbol? label, StreamState? state)
-            {
-                if (SymbolEqualityComparer.Default.Equals(label, _exitLabel))
-                {
-                    BreakState = StreamState.Join(BreakState, state);
-                }
-                else
-                {
-                    ContinueState = StreamState.Join(ContinueState, state);
-                }
-            }
-        }
     }
 }

@@ -54,11 +54,26 @@ namespace CloseNotify.Analyzers.Flow
                 case IExpressionStatementOperation:
                     return false;
                 case IArgumentOperation { Parent: IInvocationOperation call }:
-                    // Handing the stream to the CloseNotify runtime closes it; anything else may take it over.
-                    return !symbols.IsRuntimeClose(call.TargetMethod);
+                    // Handing the stream to the CloseNotify runtime closes it, and a Stream method (source.CopyTo(ssl))
+                    // only writes to it; anything else may take it over.
+                    return !symbols.IsRuntimeClose(call.TargetMethod) && !symbols.IsStreamMethod(call.TargetMethod);
                 default:
                     return true;
             }
+        }
+
+        /// <summary>Is the local read or written inside a lambda or local function (which may run later, and close it)?</summary>
+        public static bool IsCaptured(ILocalSymbol local, IOperation root)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is ILocalReferenceOperation reference && SymbolEqualityComparer.Default.Equals(reference.Local, local) && !IsInDeclaringFunction(reference))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool IsInDeclaringFunction(ILocalReferenceOperation reference)

@@ -29,6 +29,14 @@ namespace CloseNotify.Analyzers.Flow
 
         public StreamState Reset(int entity) => new StreamState(Open & ~Bit(entity), Closed & ~Bit(entity));
 
+        /// <summary><c>to = from</c>: the target now holds the source's stream, in the source's state.</summary>
+        public StreamState Copy(int from, int to)
+        {
+            var open = (Open & ~Bit(to)) | (((Open >> from) & 1UL) << to);
+            var closed = (Closed & ~Bit(to)) | (((Closed >> from) & 1UL) << to);
+            return new StreamState(open, closed);
+        }
+
         /// <summary>Joins two paths; null stands for a path that cannot reach this point.</summary>
         public static StreamState? Join(StreamState? a, StreamState? b)
         {

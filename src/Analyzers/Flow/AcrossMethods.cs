@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// TLS001 once the whole compilation is read: the streams that cross methods or types (fields and properties,
+    /// wrappers that keep the stream they are given, parameters, locals handed to helpers of the compilation).
+    /// For each type, each method that disposes one of them (in any method, not only Dispose) is walked path by
+    /// path, entering the same-type methods it calls, from a state where every field or parameter whose stream is
+    /// used somewhere is open. A private method its own type calls is walked from its callers instead.
+    /// </summary>
+    internal sealed class AcrossMethods
+    {
+        private const int MaxInlineDepth = 8;
+
+        private readonly CompilationFlow _flow;
+        private readonly FlowModel _model;
+        private readonly CancellationToken _cancellationToken;
+
+        public AcrossMethods(CompilationFlow flow, FlowModel model, CancellationToken cancellationToken)
+        {
+            _flow = flow;
+            _model = model;
+            _cancellationToken = cancellationToken;
+        }
+
+        public IEnumerable<Diagnostic> Analyze()
+        {
+            var diagnostics = new List<Diagnostic>();
+            foreach (var pair in _model.BodiesByType.OrderBy(p => p.Value[0].Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(p => p.Value[0].Root.Syntax.SpanStart))
+            {
+                _cancellationToken.ThrowIfCancellationRequested();
+                AnalyzeType(pair.Key, pair.Value, diagnostics);
+            }
+
+            return diagnostics;
+        }
+
+        private void AnalyzeType(INamedTypeSymbol type, List<BodyFacts> bodies, List<Diagnostic> diagnostics)
+        {
+            var disposed = new HashSet<ISymbol>(
+                bodies.SelectMany(b => b.Disposals).Select(n => n.Symbol).Where(s => s is not null and not IMethodSymbol && _model.MayHoldTls(s)).Cast<ISymbol>(),
+                SymbolEqualityComparer.Default);
+            if (disposed.Count == 0)
+            {
+                return;
+            }
+
+            // The locals a method analysis already owns are its business alone.
+            var claimed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                foreach (var table in LocalStreams.FindOwnedByFunction(_flow.Symbols, body.Root).Values)
+                {
+                    claimed.UnionWith(table.Symbols);
+                }
+            }
+
+            disposed.RemoveWhere(claimed.Contains);
+
+            // A local a lambda or local function also sees may be closed there, later: precision over reach.
+            disposed.RemoveWhere(s => s is ILocalSymbol local && bodies.Any(b => StreamOwnership.IsCaptured(local, b.Root)));
+            var members = disposed.Where(s => s is IFieldSymbol or IPropertySymbol).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+            var aliases = Aliases.Find(_flow.Symbols, disposed.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                if (body.Owner is IMethodSymbol method && OperationHelpers.BodyOf(body.Root) is { } statements)
+                {
+                    methods[method.OriginalDefinition] = statements;
+                }
+            }
+
+            // A site inside a helper two roots enter is found twice: reported once.
+            var reported = new HashSet<Location>();
+            foreach (var (function, body) in Roots(bodies, methods, disposed))
+            {
+                var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function))
+                    .OrderBy(s => s.Name, System.StringComparer.Ordinal);
+                var entities = new EntityTable(members.Concat(locals));
+                foreach (var alias in aliases)
+                {
+                    entities.AddAlias(alias.Key, entities.IndexOf(alias.Value));
+                }
+
+                var effects = new AcrossEffects(_flow, _model, type, entities, _cancellationToken);
+                var sites = new SiteCollector(_flow.Symbols, entities, Descriptors.DisposedWithoutCloseNotifyAcrossMethods, effects.OriginClause);
+                var inlining = new Stack<IMethodSymbol>();
+                effects.OwnCall = (call, state) => Inline(call, state, methods, inlining, effects, entities, sites);
+                new StreamFlowWalker(effects, entities, sites.Add).Run(body, effects.EntryState());
+                diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
+            }
+        }
+
+        private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, SiteCollector sites)
+        {
+            var callee = call.TargetMethod.OriginalDefinition;
+            if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth)
+            {
+                return state;
+            }
+
+            inlining.Push(callee);
+            var after = new StreamFlowWalker(effects, entities, sites.Add).Run(body, state);
+            inlining.Pop();
+            return after ?? state;
+        }
+
+        /// <summary>
+        /// The functions to walk: every lambda or local function that disposes a tracked stream, and every method
+        /// that reaches such a disposal through its own type's calls, except the private ones their type calls
+        /// (walked from their callers, with the state the callers leave).
+        /// </summary>
+        private static IEnumerable<(ISymbol Function, IOperation Body)> Roots(List<BodyFacts> bodies, Dictionary<IMethodSymbol, IOperation> methods, HashSet<ISymbol> disposed)
+        {
+            var direct = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            var calls = new Dictionary<IMethodSymbol, HashSet<IMethodSymbol>>(SymbolEqualityComparer.Default);
+            var calledHere = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+            foreach (var pair in methods)
+            {
+                var callees = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+                foreach (var operation in pair.Value.Descendants())
+                {
+                    if (operation is IInvocationOperation { Instance: null or IInstanceReferenceOperation } invocation
+                        && methods.ContainsKey(invocation.TargetMethod.OriginalDefinition))
+                    {
+                        callees.Add(invocation.TargetMethod.OriginalDefinition);
+                    }
+                    else if (IsDisposalOf(operation, disposed))
+                    {
+                        direct.Add(pair.Key);
+                    }
+                }
+
+                calls[pair.Key] = callees;
+                calledHere.UnionWith(callees.Where(c => !SymbolEqualityComparer.Default.Equals(c, pair.Key)));
+            }
+
+            var reaches = new HashSet<IMethodSymbol>(direct, SymbolEqualityComparer.Default);
+            for (var changed = true; changed;)
+            {
+                changed = false;
+                foreach (var pair in calls)
+                {
+                    if (!reaches.Contains(pair.Key) && pair.Value.Any(reaches.Contains))
+                    {
+                        reaches.Add(pair.Key);
+                        changed = true;
+                    }
+                }
+            }
+
+            foreach (var pair in methods)
+            {
+                if (reaches.Contains(pair.Key) && !(pair.Key.DeclaredAccessibility == Accessibility.Private && calledHere.Contains(pair.Key)))
+                {
+                    yield return (pair.Key, pair.Value);
+                }
+            }
+
+            foreach (var body in bodies)
+            {
+                foreach (var operation in body.Root.Descendants())
+                {
+                    var (symbol, lambdaBody) = operation switch
+                    {
+                        IAnonymousFunctionOperation lambda => ((ISymbol?)lambda.Symbol, (IOperation?)lambda.Body),
+                        ILocalFunctionOperation local => (local.Symbol, (IOperation?)local.Body),
+                        _ => (null, null),
+                    };
+                    if (symbol != null && lambdaBody != null && lambdaBody.Descendants().Any(d => IsDisposalOf(d, disposed)))
+                    {
+                        yield return (symbol, lambdaBody);
+                    }
+                }
+            }
+        }
+
+        private static bool IsDisposalOf(IOperation operation, HashSet<ISymbol> disposed) => operation switch
+        {
+            IInvocationOperation invocation => OperationHelpers.ReferencedSymbol(OperationHelpers.ResolveReceiver(invocation.Instance)) is { } receiver && disposed.Contains(receiver)
+                || invocation.Arguments.Any(a => OperationHelpers.ReferencedSymbol(a.Value) is { } argument && disposed.Contains(argument)),
+            IUsingOperation usingStatement => usingStatement.Locals.Any(disposed.Contains) || OperationHelpers.ReferencedSymbol(usingStatement.Resources) is { } resource && disposed.Contains(resource),
+            IUsingDeclarationOperation usingDeclaration => usingDeclaration.DeclarationGroup.Declarations.SelectMany(d => d.Declarators).Any(d => disposed.Contains(d.Symbol)),
+            _ => false,
+        };
+    }
+}

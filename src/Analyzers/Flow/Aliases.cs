@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// Finds the symbols that only ever refer to one tracked stream: <c>Stream stream = ssl;</c>,
+    /// <c>var tls = _stream as SslStream;</c>, <c>var copy = _stream;</c>, <c>reader = new StreamReader(ssl)</c>.
+    /// Every value they are assigned (null aside) must be that stream. They then share its bit, so a ShutdownAsync
+    /// through the cast is credited to the field, and disposing the reader is disposing the stream.
+    /// </summary>
+    internal static class Aliases
+    {
+        /// <summary>Each alias with the tracked symbol it stands for (resolved through chains of aliases).</summary>
+        public static Dictionary<ISymbol, ISymbol> Find(KnownSymbols symbols, Func<ISymbol, bool> isTracked, IEnumerable<IOperation> bodies, bool localsOnly)
+        {
+            var sources = new Dictionary<ISymbol, ISymbol?>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                foreach (var operation in body.DescendantsAndSelf())
+                {
+                    var (target, value) = operation switch
+                    {
+                        IVariableDeclaratorOperation { Initializer: { } initializer } declarator => ((ISymbol?)declarator.Symbol, initializer.Value),
+                        ISimpleAssignmentOperation assignment => (OperationHelpers.ReferencedSymbol(assignment.Target), assignment.Value),
+                        _ => (null, null),
+                    };
+                    if (target is not (ILocalSymbol or IFieldSymbol) || (localsOnly && target is not ILocalSymbol) || value == null)
+                    {
+                        continue;
+                    }
+
+                    var source = Resolve(symbols, value, out var isNull);
+                    if (!isNull)
+                    {
+                        // Two different sources, or one that is not a symbol: not an alias.
+                        sources[target] = sources.TryGetValue(target, out var earlier) && !SymbolEqualityComparer.Default.Equals(earlier, source) ? null : source;
+                    }
+                }
+            }
+
+            var aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var pair in sources)
+            {
+                // Follow the chain to a tracked symbol; a cycle or an untracked end makes no alias.
+                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { pair.Key };
+                var current = pair.Value;
+                while (current != null && !isTracked(current) && sources.TryGetValue(current, out var next) && seen.Add(current))
+                {
+                    current = next;
+                }
+
+                if (current != null && isTracked(current) && !SymbolEqualityComparer.Default.Equals(current, pair.Key))
+                {
+                    aliases[pair.Key] = current;
+                }
+            }
+
+            return aliases;
+        }
+
+        /// <summary>The symbol a value refers to, seen through conversions and owners; null when it is anything else.</summary>
+        private static ISymbol? Resolve(KnownSymbols symbols, IOperation value, out bool isNull)
+        {
+            isNull = false;
+            switch (OperationHelpers.StripConversions(value))
+            {
+                case { ConstantValue: { HasValue: true, Value: null } }:
+                case IDefaultValueOperation:
+                    isNull = true;
+                    return null;
+                case IObjectCreationOperation creation when symbols.IsOwnerType(creation.Type):
+                    return OwnedArgument(symbols, creation.Arguments);
+                case IInvocationOperation invocation when invocation.Arguments.Length == 1 && symbols.IsPipeCreate(invocation.TargetMethod):
+                    return OwnedArgument(symbols, invocation.Arguments);
+                case var other:
+                    return OperationHelpers.ReferencedSymbol(other);
+            }
+        }
+
+        /// <summary>The stream an owner is made over, unless it is told to leave it open.</summary>
+        public static ISymbol? OwnedArgument(KnownSymbols symbols, IEnumerable<IArgumentOperation> arguments)
+        {
+            IOperation? stream = null;
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == "leaveOpen" && argument.Value.ConstantValue is not { HasValue: true, Value: false })
+                {
+                    return null;
+                }
+
+                if (stream == null && symbols.CanHoldSslStream(argument.Parameter?.Type))
+                {
+                    stream = argument.Value;
+                }
+            }
+
+            return OperationHelpers.ReferencedSymbol(stream);
+        }
+    }
+}

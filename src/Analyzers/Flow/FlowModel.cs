@@ -1,0 +1,233 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// The compilation's map of where TLS streams can be: for every local, parameter, field, property, method return
+    /// and delegate, the origins (<see cref="TlsOrigin"/>) it may hold, found flow-insensitively across methods and
+    /// types; per origin, whether it is ever used and in which types it is closed; per method, what it does to its
+    /// parameters. Built once per compilation from every body's <see cref="BodyFacts"/>; rules read it.
+    /// </summary>
+    internal sealed class FlowModel
+    {
+        private readonly OriginSets _sets;
+        private readonly bool[] _used;
+        private readonly HashSet<INamedTypeSymbol>[] _closedIn;
+        private readonly HashSet<ISymbol> _closedParameters;
+        private readonly HashSet<ISymbol> _disposedParameters;
+        private readonly Dictionary<INamedTypeSymbol, List<BodyFacts>> _bodiesByType;
+
+        private FlowModel(
+            ImmutableArray<TlsOrigin> origins,
+            OriginSets sets,
+            bool[] used,
+            HashSet<INamedTypeSymbol>[] closedIn,
+            HashSet<ISymbol> closedParameters,
+            HashSet<ISymbol> disposedParameters,
+            Dictionary<INamedTypeSymbol, List<BodyFacts>> bodiesByType)
+        {
+            Origins = origins;
+            _sets = sets;
+            _used = used;
+            _closedIn = closedIn;
+            _closedParameters = closedParameters;
+            _disposedParameters = disposedParameters;
+            _bodiesByType = bodiesByType;
+        }
+
+        public static FlowModel Empty { get; } = new FlowModel(
+            ImmutableArray<TlsOrigin>.Empty, new OriginSets(0), new bool[0], new HashSet<INamedTypeSymbol>[0],
+            new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default),
+            new Dictionary<INamedTypeSymbol, List<BodyFacts>>(SymbolEqualityComparer.Default));
+
+        public ImmutableArray<TlsOrigin> Origins { get; }
+
+        public bool IsEmpty => Origins.IsEmpty;
+
+        /// <summary>The types with bodies the model read, and those bodies.</summary>
+        public IReadOnlyDictionary<INamedTypeSymbol, List<BodyFacts>> BodiesByType => _bodiesByType;
+
+        public static FlowModel Build(Compilation compilation, KnownSymbols symbols, ValueSources sources, IReadOnlyCollection<BodyFacts> bodies, CancellationToken cancellationToken)
+        {
+            var edges = new List<(Node Target, Node Source)>();
+            var aliases = new List<(Node Property, Node Field)>();
+            foreach (var body in bodies)
+            {
+                edges.AddRange(body.Edges);
+                aliases.AddRange(body.Aliases);
+            }
+
+            // No code creates, receives or tests an SslStream: nothing more to do.
+            if (!edges.Any(e => e.Source.Kind == NodeKind.Origin) && !bodies.Any(b => HasTypedNode(symbols, b)))
+            {
+                return Empty;
+            }
+
+            MemberLinks.Add(compilation, sources, edges, aliases, cancellationToken);
+            AddTestedBackwards(edges, aliases);
+            AddDeclaredOrigins(symbols, bodies, edges);
+
+            var origins = edges.Where(e => e.Source.Kind == NodeKind.Origin).Select(e => (TlsOrigin)e.Source.Key)
+                .Distinct().OrderBy(o => o.SortKey, System.StringComparer.Ordinal).ToImmutableArray();
+            var index = new Dictionary<Node, int>();
+            for (var i = 0; i < origins.Length; i++)
+            {
+                index[Node.From(origins[i])] = i;
+            }
+
+            var sets = new OriginSets(origins.Length);
+            foreach (var (target, source) in edges)
+            {
+                sets.AddEdge(target, source);
+            }
+
+            foreach (var body in bodies)
+            {
+                foreach (var node in body.Uses.Concat(body.Closes).Concat(body.Disposals))
+                {
+                    sets.IdOf(node);
+                }
+            }
+
+            sets.Propagate(index);
+
+            var used = new bool[origins.Length];
+            var closedIn = new HashSet<INamedTypeSymbol>[origins.Length];
+            for (var i = 0; i < closedIn.Length; i++)
+            {
+                closedIn[i] = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+            }
+
+            var closedParameters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var disposedParameters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var bodiesByType = new Dictionary<INamedTypeSymbol, List<BodyFacts>>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                foreach (var node in body.Uses)
+                {
+                    foreach (var origin in sets.Of(node))
+                    {
+                        used[origin] = true;
+                    }
+                }
+
+                foreach (var node in body.Closes)
+                {
+                    foreach (var origin in sets.Of(node))
+                    {
+                        if (body.ContainingType != null)
+                        {
+                            closedIn[origin].Add(body.ContainingType);
+                        }
+                    }
+                }
+
+                closedParameters.UnionWith(body.ClosedParameters);
+                disposedParameters.UnionWith(body.DisposedParameters);
+                if (body.ContainingType is { } type)
+                {
+                    if (!bodiesByType.TryGetValue(type, out var list))
+                    {
+                        bodiesByType.Add(type, list = new List<BodyFacts>());
+                    }
+
+                    list.Add(body);
+                }
+
+            }
+
+            AddClosesThroughCallees(edges, closedParameters);
+            return new FlowModel(origins, sets, used, closedIn, closedParameters, disposedParameters, bodiesByType);
+        }
+
+        /// <summary>The origins a symbol may hold (indexes into <see cref="Origins"/>).</summary>
+        public int[] OriginsOf(ISymbol symbol) => _sets.Of(Node.Of(symbol));
+
+        public bool MayHoldTls(ISymbol symbol) => _sets.HasAny(Node.Of(symbol));
+
+        /// <summary>Authenticated, read, written or flushed somewhere, through any symbol that may hold it.</summary>
+        public bool IsUsed(int origin) => _used[origin];
+
+        /// <summary>Closed (ShutdownAsync, the runtime) in some type other than <paramref name="type"/>: from there,
+        /// the order of that close and this type's disposal cannot be told, so nothing is claimed.</summary>
+        public bool IsClosedOutside(int origin, INamedTypeSymbol? type) =>
+            _closedIn[origin].Any(t => !SymbolEqualityComparer.Default.Equals(t, type));
+
+        /// <summary>The method closes this parameter of its own, directly or through a method it hands it to.</summary>
+        public bool ClosesParameter(IParameterSymbol parameter) => _closedParameters.Contains(parameter.OriginalDefinition);
+
+        public bool DisposesParameter(IParameterSymbol parameter) => _disposedParameters.Contains(parameter.OriginalDefinition);
+
+        private static bool HasTypedNode(KnownSymbols symbols, BodyFacts body) =>
+            body.Uses.Concat(body.Closes).Concat(body.Disposals).Any(n => n.Symbol != null && symbols.IsSslStream(ValueSources.TypeOf(n.Symbol)));
+
+        /// <summary>A Stream the code tests as an SslStream (<c>conn.Stream is SslStream</c>) may be one wherever that
+        /// value is read from: through a property that returns a field, back to the field.</summary>
+        private static void AddTestedBackwards(List<(Node Target, Node Source)> edges, List<(Node Property, Node Field)> aliases)
+        {
+            var backwards = aliases.ToLookup(a => a.Property, a => a.Field);
+            var tested = edges.Where(e => e.Source.Kind == NodeKind.Origin && ((TlsOrigin)e.Source.Key).Kind == OriginKind.Tested).ToList();
+            foreach (var (place, origin) in tested)
+            {
+                var seen = new HashSet<Node> { place };
+                var pending = new Stack<Node>(new[] { place });
+                while (pending.Count > 0)
+                {
+                    foreach (var field in backwards[pending.Pop()])
+                    {
+                        if (seen.Add(field))
+                        {
+                            edges.Add((field, origin));
+                            pending.Push(field);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>A symbol declared SslStream that no code of the compilation assigns (a parameter of a public method,
+        /// a property another assembly sets) still holds one: its own declared origin.</summary>
+        private static void AddDeclaredOrigins(KnownSymbols symbols, IReadOnlyCollection<BodyFacts> bodies, List<(Node Target, Node Source)> edges)
+        {
+            var assigned = new HashSet<Node>(edges.Select(e => e.Target));
+            var candidates = new HashSet<Node>(edges.Select(e => e.Source));
+            foreach (var body in bodies)
+            {
+                candidates.UnionWith(body.Uses);
+                candidates.UnionWith(body.Closes);
+                candidates.UnionWith(body.Disposals);
+            }
+
+            foreach (var node in candidates)
+            {
+                if (node.Kind == NodeKind.Value && node.Symbol is { } symbol and not IMethodSymbol && !assigned.Contains(node)
+                    && ValueSources.TypeOf(symbol) is { } type && symbols.IsSslStream(type))
+                {
+                    edges.Add((node, Node.From(TlsOrigin.Declared(symbol, type))));
+                }
+            }
+        }
+
+        /// <summary>A method that hands its parameter to a method that closes it closes it too (to a fixed point).</summary>
+        private static void AddClosesThroughCallees(List<(Node Target, Node Source)> edges, HashSet<ISymbol> closed)
+        {
+            var passes = edges.Where(e => e.Target.Symbol is IParameterSymbol && e.Source.Symbol is IParameterSymbol && e.Source.Kind == NodeKind.Value).ToList();
+            var changed = true;
+            while (changed)
+            {
+                changed = false;
+                foreach (var (target, source) in passes)
+                {
+                    if (closed.Contains(target.Symbol!) && closed.Add(source.Symbol!))
+                    {
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using System.Collections.Generic;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// Edges between a member and the members it overrides or implements: what an implementation returns, a call
+    /// through the interface or base returns; what a caller passes through the interface, the implementation
+    /// receives. Only members whose signature can carry a stream are looked at.
+    /// </summary>
+    internal static class MemberLinks
+    {
+        public static void Add(Compilation compilation, ValueSources sources, List<(Node Target, Node Source)> edges, List<(Node Property, Node Field)> aliases, CancellationToken cancellationToken)
+        {
+            var types = new Stack<INamespaceOrTypeSymbol>();
+            types.Push(compilation.SourceModule.GlobalNamespace);
+            while (types.Count > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var current = types.Pop();
+                foreach (var member in current.GetMembers())
+                {
+                    if (member is INamespaceOrTypeSymbol nested)
+                    {
+                        types.Push(nested);
+                    }
+                }
+
+                if (current is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                {
+                    LinkType(type, sources, edges, aliases);
+                }
+            }
+        }
+
+        private static void LinkType(INamedTypeSymbol type, ValueSources sources, List<(Node, Node)> edges, List<(Node, Node)> aliases)
+        {
+            foreach (var member in type.GetMembers())
+            {
+                switch (member)
+                {
+                    case IMethodSymbol { OverriddenMethod: { } overridden } method when Carries(method, sources):
+                        LinkMethods(method, overridden, edges);
+                        break;
+                    case IPropertySymbol { OverriddenProperty: { } overridden } property when sources.IsRelevant(property.Type):
+                        LinkProperties(property, overridden, edges, aliases);
+                        break;
+                }
+
+                if (member is IMethodSymbol withExplicit)
+                {
+                    foreach (var implemented in withExplicit.ExplicitInterfaceImplementations)
+                    {
+                        if (Carries(withExplicit, sources))
+                        {
+                            LinkMethods(withExplicit, implemented, edges);
+                        }
+                    }
+                }
+                else if (member is IPropertySymbol propertyWithExplicit && sources.IsRelevant(propertyWithExplicit.Type))
+                {
+                    foreach (var implemented in propertyWithExplicit.ExplicitInterfaceImplementations)
+                    {
+                        LinkProperties(propertyWithExplicit, implemented, edges, aliases);
+                    }
+                }
+            }
+
+            foreach (var @interface in type.AllInterfaces)
+            {
+                foreach (var member in @interface.GetMembers())
+                {
+                    switch (member)
+                    {
+                        case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when Carries(method, sources)
+                            && type.FindImplementationForInterfaceMember(method) is IMethodSymbol implementation
+                            && implementation.ExplicitInterfaceImplementations.IsEmpty:
+                            LinkMethods(implementation, method, edges);
+                            break;
+                        case IPropertySymbol property when sources.IsRelevant(property.Type)
+                            && type.FindImplementationForInterfaceMember(property) is IPropertySymbol implementation
+                            && implementation.ExplicitInterfaceImplementations.IsEmpty:
+                            LinkProperties(implementation, property, edges, aliases);
+                            break;
+                    }
+                }
+            }
+        }
+
+        private static bool Carries(IMethodSymbol method, ValueSources sources)
+        {
+            if (sources.IsRelevant(method.ReturnType))
+            {
+                return true;
+            }
+
+            foreach (var parameter in method.Parameters)
+            {
+                if (sources.IsRelevant(parameter.Type))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static void LinkMethods(IMethodSymbol implementation, IMethodSymbol declared, List<(Node, Node)> edges)
+        {
+            edges.Add((Node.Of(declared), Node.Of(implementation)));
+            for (var i = 0; i < implementation.Parameters.Length && i < declared.Parameters.Length; i++)
+            {
+                edges.Add((Node.Of(implementation.Parameters[i]), Node.Of(declared.Parameters[i])));
+            }
+        }
+
+        /// <summary>A property and the one it implements are one place: values flow both ways.</summary>
+        private static void LinkProperties(IPropertySymbol implementation, IPropertySymbol declared, List<(Node, Node)> edges, List<(Node, Node)> aliases)
+        {
+            edges.Add((Node.Of(declared), Node.Of(implementation)));
+            edges.Add((Node.Of(implementation), Node.Of(declared)));
+            aliases.Add((Node.Of(declared), Node.Of(implementation)));
+        }
+    }
+}

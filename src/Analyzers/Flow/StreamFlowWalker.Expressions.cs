@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>The walk inside statements: the effect of each call, assignment and null test on the tracked streams.</summary>
+    internal sealed partial class StreamFlowWalker
+    {
+        private StreamState? VisitExpression(IOperation? operation, StreamState? state)
+        {
+            if (operation == null || state == null)
+            {
+                return state;
+            }
+
+            switch (operation)
+            {
+                case IAnonymousFunctionOperation:
+                case ILocalFunctionOperation:
+                    // Not executed here; a stream they capture is not tracked at all.
+                    return state;
+                case IConditionalOperation conditional:
+                    state = VisitExpression(conditional.Condition, state);
+                    var (whenTrue, whenFalse) = Refine(conditional.Condition, state);
+                    return StreamState.Join(VisitExpression(conditional.WhenTrue, whenTrue), VisitExpression(conditional.WhenFalse, whenFalse));
+            }
+
+            foreach (var child in operation.ChildOperations)
+            {
+                state = VisitExpression(child, state);
+            }
+
+            return state == null ? null : Apply(operation, state.Value);
+        }
+
+        /// <summary>The effect of one operation on the tracked streams, after its operands were evaluated.</summary>
+        private StreamState Apply(IOperation operation, StreamState state)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    return ApplyInvocation(invocation, state);
+                case IObjectCreationOperation { Constructor: { } constructor } creation when !creation.Arguments.IsEmpty:
+                    return ApplyArguments(creation.Arguments, constructor, state);
+                case ISimpleAssignmentOperation assignment when _entities.IndexOf(assignment.Target) is var assigned && assigned >= 0:
+                    return Assign(state, assigned, assignment.Value);
+                case IVariableDeclaratorOperation declarator when _entities.IndexOf(declarator.Symbol) is var declared && declared >= 0:
+                    return declarator.Initializer == null ? state.Reset(declared) : Assign(state, declared, declarator.Initializer.Value);
+                default:
+                    return state;
+            }
+        }
+
+        /// <summary><c>x = y</c> for two tracked streams carries y's state over; anything else is a new stream (or none).</summary>
+        private StreamState Assign(StreamState state, int target, IOperation value)
+        {
+            var source = _entities.IndexOf(value);
+            return source >= 0 && source != target ? state.Copy(source, target) : source == target ? state : state.Reset(target);
+        }
+
+        private StreamState ApplyInvocation(IInvocationOperation invocation, StreamState state)
+        {
+            var method = invocation.TargetMethod;
+            if (_symbols.IsRuntimeClose(method))
+            {
+                foreach (var argument in invocation.Arguments)
+                {
+                    var closed = _entities.IndexOf(argument.Value);
+                    if (closed >= 0)
+                    {
+                        state = state.Close(closed);
+                    }
+                }
+
+                return state;
+            }
+
+            if (!invocation.Arguments.IsEmpty)
+            {
+                state = ApplyArguments(invocation.Arguments, method, state);
+            }
+
+            var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
+            var entity = _entities.IndexOf(receiver);
+            if (entity < 0)
+            {
+                var callsOwnType = invocation.Instance == null || invocation.Instance is IInstanceReferenceOperation;
+                return callsOwnType ? _effects.OnOwnCall(invocation, state) : state;
+            }
+
+            if (_symbols.ClosesReceiver(method))
+            {
+                return state.Close(entity);
+            }
+
+            if (_symbols.IsDispose(method))
+            {
+                var site = OperationHelpers.OutermostCallExpression(invocation).Syntax;
+                return Dispose(state, entity, method, receiver, KnownSymbols.IsAsyncDisposal(method), () => new DisposalSite(entity, site, DisposalKind.Call, OperationHelpers.ReferencedSymbol(receiver)));
+            }
+
+            return _symbols.IsUse(method) ? state.Use(entity) : state;
+        }
+
+        private StreamState ApplyArguments(IReadOnlyList<IArgumentOperation> arguments, IMethodSymbol method, StreamState state)
+        {
+            foreach (var argument in arguments)
+            {
+                var entity = _entities.IndexOf(argument.Value);
+                if (entity < 0)
+                {
+                    continue;
+                }
+
+                switch (_effects.EffectOf(argument, method))
+                {
+                    case ArgumentEffect.Use:
+                        state = state.Use(entity);
+                        break;
+                    case ArgumentEffect.Close:
+                        state = state.Close(entity);
+                        break;
+                    case ArgumentEffect.Dispose:
+                        state = state.Dispose(entity);
+                        break;
+                    case ArgumentEffect.DisposeHere:
+                        var site = argument.Parent!.Syntax;
+                        state = Dispose(state, entity, null, argument.Value, asynchronous: false, () => new DisposalSite(entity, site, DisposalKind.Call, OperationHelpers.ReferencedSymbol(argument.Value)));
+                        break;
+                    case ArgumentEffect.Escape:
+                        state = state.Reset(entity);
+                        break;
+                }
+            }
+
+            return state;
+        }
+
+        /// <summary>A disposal of a tracked stream: reported when it may still be open, unless the disposal closes it itself.</summary>
+        private StreamState Dispose(StreamState state, int entity, IMethodSymbol? method, IOperation? receiver, bool asynchronous, Func<DisposalSite> site)
+        {
+            if (_effects.DisposalCloses(entity, method, receiver, asynchronous))
+            {
+                return state.Close(entity).Dispose(entity);
+            }
+
+            if (state.IsOpen(entity) && _effects.ShouldReport(entity, asynchronous))
+            {
+                _report(site());
+            }
+
+            return state.Dispose(entity);
+        }
+
+        /// <summary>
+        /// The states on the two sides of a condition that tests a tracked stream for null or for SslStream: where the
+        /// test fails, the variable holds no TLS stream (<c>var ssl = _stream as SslStream; if (ssl != null) ...</c>).
+        /// </summary>
+        private (StreamState? WhenTrue, StreamState? WhenFalse) Refine(IOperation condition, StreamState? state)
+        {
+            if (state == null)
+            {
+                return (null, null);
+            }
+
+            switch (OperationHelpers.StripConversions(condition))
+            {
+                case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
+                    var (t, f) = Refine(not.Operand, state);
+                    return (f, t);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                    var left = Refine(and.LeftOperand, state);
+                    return (Refine(and.RightOperand, left.WhenTrue).WhenTrue, state);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
+                    var first = Refine(or.LeftOperand, state);
+                    return (state, Refine(or.RightOperand, first.WhenFalse).WhenFalse);
+                case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
+                    var compared = IsNull(comparison.RightOperand) ? comparison.LeftOperand : IsNull(comparison.LeftOperand) ? comparison.RightOperand : null;
+                    var tested = _entities.IndexOf(compared);
+                    if (tested < 0)
+                    {
+                        break;
+                    }
+
+                    var isNull = state.Value.Reset(tested);
+                    return comparison.OperatorKind == BinaryOperatorKind.Equals ? (isNull, state) : (state, isNull);
+                case IIsTypeOperation isType when _symbols.IsSslStream(isType.TypeOperand) && _entities.IndexOf(isType.ValueOperand) is var typed && typed >= 0:
+                    return (state, state.Value.Reset(typed));
+                case IIsPatternOperation isPattern when _entities.IndexOf(isPattern.Value) is var matched && matched >= 0:
+                    return MatchesOnlyNonNull(isPattern.Pattern, out var negated)
+                        ? (negated ? (state.Value.Reset(matched), state) : (state, state.Value.Reset(matched)))
+                        : (state, state);
+            }
+
+            return (state, state);
+        }
+
+        /// <summary>Does the pattern match exactly the non-null values that can be TLS streams (<c>not null</c>, <c>{ }</c>,
+        /// <c>SslStream s</c>)? <paramref name="negated"/>: it is their negation (<c>null</c>, <c>not SslStream</c>).</summary>
+        private bool MatchesOnlyNonNull(IPatternOperation pattern, out bool negated)
+        {
+            negated = false;
+            switch (pattern)
+            {
+                case IConstantPatternOperation constant when IsNull(constant.Value):
+                    negated = true;
+                    return true;
+                case INegatedPatternOperation not when MatchesOnlyNonNull(not.Pattern, out var inner):
+                    negated = !inner;
+                    return true;
+                case IRecursivePatternOperation recursive:
+                    // { } or SslStream { }: with subpatterns, a failed match says nothing of the stream.
+                    return recursive.DeconstructionSubpatterns.IsEmpty && recursive.PropertySubpatterns.IsEmpty
+                        && (IsDeclaredType(recursive) || _symbols.IsSslStream(recursive.MatchedType));
+                case IDeclarationPatternOperation declaration:
+                    return _symbols.IsSslStream(declaration.MatchedType);
+                case ITypePatternOperation typePattern:
+                    return _symbols.IsSslStream(typePattern.MatchedType);
+                default:
+                    return false;
+            }
+        }
+
+        private static bool IsDeclaredType(IRecursivePatternOperation recursive) =>
+            SymbolEqualityComparer.Default.Equals(recursive.MatchedType, recursive.InputType);
+
+        private static bool IsNull(IOperation operation) => operation.ConstantValue is { HasValue: true, Value: null };
+    }
+}

@@ -1,0 +1,215 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// Where the value of an expression may come from, as flow-model nodes: the symbols it reads, the methods whose
+    /// return it is, the delegates that produce it, the TLS streams it creates. Conversions, <c>?:</c>, <c>??</c>,
+    /// <c>await</c> and <c>ConfigureAwait</c> are seen through; a BCL owner (<c>new StreamReader(ssl)</c>,
+    /// <c>PipeReader.Create(ssl)</c>) counts as the stream it owns, since disposing one disposes the other.
+    /// </summary>
+    internal sealed class ValueSources
+    {
+        private readonly KnownSymbols _symbols;
+        private readonly IAssemblySymbol _assembly;
+
+        public ValueSources(KnownSymbols symbols, IAssemblySymbol assembly)
+        {
+            _symbols = symbols;
+            _assembly = assembly;
+        }
+
+        /// <summary>Is the method declared in this compilation (its body is in the model)?</summary>
+        public bool IsSource(IMethodSymbol method) =>
+            SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
+
+        /// <summary>Can a symbol of this type hold a TLS stream, or produce one (a delegate, a task of one)?</summary>
+        public bool IsRelevant(ITypeSymbol? type) => _symbols.CanHoldSslStream(type) || _symbols.CanHoldSslStream(ResultType(type));
+
+        /// <summary>The stream a delegate or a task of this type yields, if any.</summary>
+        public static ITypeSymbol? ResultType(ITypeSymbol? type)
+        {
+            if (type is not INamedTypeSymbol named)
+            {
+                return null;
+            }
+
+            if (named.TypeKind == TypeKind.Delegate)
+            {
+                return named.DelegateInvokeMethod?.ReturnType is { } returned ? ResultType(returned) ?? returned : null;
+            }
+
+            return named.IsGenericType && named.TypeArguments.Length == 1 && named.Name is "Task" or "ValueTask"
+                ? named.TypeArguments[0]
+                : null;
+        }
+
+        public void Add(IOperation? value, List<Node> into, ISymbol container)
+        {
+            switch (value)
+            {
+                case null:
+                    return;
+                case IConversionOperation conversion:
+                    Add(conversion.Operand, into, container);
+                    return;
+                case IParenthesizedOperation parenthesized:
+                    Add(parenthesized.Operand, into, container);
+                    return;
+                case IConditionalOperation conditional:
+                    Add(conditional.WhenTrue, into, container);
+                    Add(conditional.WhenFalse, into, container);
+                    return;
+                case ICoalesceOperation coalesce:
+                    Add(coalesce.Value, into, container);
+                    Add(coalesce.WhenNull, into, container);
+                    return;
+                case ISwitchExpressionOperation switchExpression:
+                    foreach (var arm in switchExpression.Arms)
+                    {
+                        Add(arm.Value, into, container);
+                    }
+
+                    return;
+                case IAwaitOperation awaited:
+                    Add(awaited.Operation, into, container);
+                    return;
+                case IConditionalAccessOperation access:
+                    Add(access.WhenNotNull, into, container);
+                    return;
+                case IObjectCreationOperation creation:
+                    AddCreation(creation, into, container);
+                    return;
+                case IInvocationOperation invocation:
+                    AddInvocation(invocation, into, container);
+                    return;
+                case IAnonymousFunctionOperation lambda:
+                    into.Add(Node.Of(lambda.Symbol));
+                    return;
+                case IDelegateCreationOperation delegateCreation:
+                    Add(delegateCreation.Target, into, container);
+                    return;
+                case IMethodReferenceOperation methodReference when IsSource(methodReference.Method):
+                    into.Add(Node.Of(methodReference.Method));
+                    return;
+                default:
+                    if (Place(value) is { } place)
+                    {
+                        into.Add(place);
+                    }
+
+                    return;
+            }
+        }
+
+        /// <summary>The symbol an expression reads or writes, as a node: a local, parameter, field or property (of any instance).</summary>
+        public Node? Place(IOperation? operation)
+        {
+            ISymbol? symbol = OperationHelpers.ResolveReceiver(operation) switch
+            {
+                ILocalReferenceOperation local => local.Local,
+                IParameterReferenceOperation parameter => parameter.Parameter,
+                IFieldReferenceOperation field => field.Field,
+                IPropertyReferenceOperation property => property.Property,
+                _ => null,
+            };
+            return symbol != null && IsRelevant(TypeOf(symbol)) ? Node.Of(symbol) : (Node?)null;
+        }
+
+        public static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            IFieldSymbol field => field.Type,
+            IPropertySymbol property => property.Type,
+            IMethodSymbol method => method.ReturnType,
+            _ => null,
+        };
+
+        private void AddCreation(IObjectCreationOperation creation, List<Node> into, ISymbol container)
+        {
+            var type = creation.Type;
+            if (_symbols.IsSslStream(type))
+            {
+                into.Add(Node.From(TlsOrigin.Created(creation.Syntax, container, type!)));
+            }
+            else if (type != null && _symbols.IsOwnerType(type) && !LeavesOpen(creation.Arguments))
+            {
+                AddOwnedStream(creation.Arguments, into, container);
+            }
+        }
+
+        private void AddInvocation(IInvocationOperation invocation, List<Node> into, ISymbol container)
+        {
+            var method = invocation.TargetMethod;
+            if (method.Name is "ConfigureAwait" or "WaitAsync" or "AsTask" && invocation.Instance != null)
+            {
+                Add(invocation.Instance, into, container);
+            }
+            else if (method.MethodKind == MethodKind.DelegateInvoke)
+            {
+                if (Place(invocation.Instance) is { } target)
+                {
+                    into.Add(Node.ProducedBy(target.Symbol!));
+                }
+            }
+            else if (IsSource(method))
+            {
+                if (IsRelevant(method.ReturnType))
+                {
+                    into.Add(Node.Of(method.ReducedFrom ?? method));
+                }
+            }
+            else if (_symbols.IsPipeCreate(method))
+            {
+                // PipeReader.Create(stream, options): the options decide leaveOpen; without them the pipe owns the stream.
+                if (invocation.Arguments.Length == 1 || IsDefaultOptions(invocation.Arguments[1].Value))
+                {
+                    AddOwnedStream(invocation.Arguments, into, container);
+                }
+            }
+            else if (_symbols.IsSslStream(method.ReturnType) || _symbols.IsSslStream(ResultType(method.ReturnType)))
+            {
+                var type = _symbols.IsSslStream(method.ReturnType) ? method.ReturnType : ResultType(method.ReturnType)!;
+                into.Add(Node.From(TlsOrigin.Returned(method, type)));
+            }
+        }
+
+        private void AddOwnedStream(IEnumerable<IArgumentOperation> arguments, List<Node> into, ISymbol container)
+        {
+            foreach (var argument in arguments)
+            {
+                if (_symbols.CanHoldSslStream(argument.Parameter?.Type))
+                {
+                    Add(argument.Value, into, container);
+                    return;
+                }
+            }
+        }
+
+        /// <summary>A leaveOpen argument that is not the constant false.</summary>
+        private static bool LeavesOpen(IEnumerable<IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == "leaveOpen" && argument.ArgumentKind == ArgumentKind.Explicit)
+                {
+                    return argument.Value.ConstantValue is not { HasValue: true, Value: false };
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Pipe options the code builds in place without leaveOpen: true (null, default, or new ...Options(...) without it).</summary>
+        private static bool IsDefaultOptions(IOperation options) => OperationHelpers.StripConversions(options) switch
+        {
+            IDefaultValueOperation => true,
+            ILiteralOperation => true,
+            IObjectCreationOperation creation => !LeavesOpen(creation.Arguments),
+            _ => false,
+        };
+    }
+}
