@@ -4,9 +4,11 @@
 # markdown table of TP / FP / FN, precision, recall per library and rule, AD0001 and CloseNotify's share of
 # the compile time, then the false positives and negatives to work on. Progress goes to stderr.
 #
-#   bash eng/corpus.sh [--ca2000] [--score-only] [--labels FILE] [--out DIR] <checkouts-dir> [library...]
+#   bash eng/corpus.sh [--repeat N] [--ca2000] [--score-only] [--labels FILE] [--out DIR] <checkouts-dir> [library...]
 #
 # <checkouts-dir>/<library> is a git checkout (the directory name is the library's name in the labels).
+# --repeat N    build each library N times (default 1) and take the fastest time of each figure: a busy core or
+#               a GC pause inflates a time, never deflates it
 # --ca2000      also build each library a second time with CA2000 on, for its time next to ours (a separate
 #               build: CA2000 costs more than the compile itself, and would inflate the Csc time we divide by)
 # --score-only  rescore the logs of the last run (after a labels change) without building anything
@@ -17,24 +19,26 @@ set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/eng/corpus/common.sh"
 
+repeat=1
 ca2000=0
 score_only=0
 labels="$root/eng/corpus/labels.tsv"
 out="$root/artifacts/corpus"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --repeat) repeat="$2"; shift ;;
     --ca2000) ca2000=1 ;;
     --score-only) score_only=1 ;;
     --labels) labels="$(realpath "$2")"; shift ;;
     --out) out="$(realpath -m "$2")"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
   shift
 done
 if [ $# -lt 1 ]; then
-  sed -n '2,16p' "$0" >&2
+  sed -n '2,18p' "$0" >&2
   exit 2
 fi
 checkouts="$(realpath "$1")"
@@ -97,8 +101,9 @@ write_traversal() {
   } >"$file"
 }
 
-# build_library <library> <result-dir> [globalconfig]: restore, then one --no-incremental build with the
-# analyzers; writes build.log, sarif/, cost.tsv and status (rc, restore s, build s) into <result-dir>.
+# build_library <library> <result-dir> [globalconfig]: restore, then --repeat --no-incremental builds with the
+# analyzers; writes build-<n>.log, cost-<n>.tsv, sarif/ (the same each time) and status (rc, restore s, the
+# build seconds of each build) into <result-dir>.
 build_library() {
   local lib="$1" dir="$2" globalconfig="${3:-}" checkout="$checkouts/$1"
   rm -rf "$dir"
@@ -114,24 +119,25 @@ build_library() {
     aside="$checkout/global.json"
     mv global.json global.json.closenotify-aside
   fi
-  local start rc=0 restore_s build_s
+  local start rc=0 restore_s build_s="" n
   start=$(date +%s)
   for p in "${projects[@]}"; do
     dotnet restore "$p" -nologo -v:q -nodeReuse:false "${common[@]}" "${extra[@]}" >>"$dir/restore.log" 2>&1 || rc=$?
   done
   restore_s=$(( $(date +%s) - start ))
-  start=$(date +%s)
-  if [ "$rc" -eq 0 ]; then
-    mapfile -t measure < <(measure_args "$dir/closenotify.targets" "$dir/build.log")
+  for n in $(seq 1 "$repeat"); do
+    [ "$rc" -eq 0 ] || break
+    start=$(date +%s)
+    mapfile -t measure < <(measure_args "$dir/closenotify.targets" "$dir/build-$n.log")
     dotnet build "$dir/build.proj" --no-incremental --no-restore -c "$configuration" "${measure[@]}" \
       "${common[@]}" "${extra[@]}" >"$dir/console.log" 2>&1 || rc=$?
-  fi
-  build_s=$(( $(date +%s) - start ))
+    build_s="$build_s${build_s:+,}$(( $(date +%s) - start ))"
+    [ -f "$dir/build-$n.log" ] && cost_tsv "$dir/build-$n.log" >"$dir/cost-$n.tsv"
+  done
   put_back
   cd "$root" || return 1
   git -C "$checkout" rev-parse HEAD >"$dir/head" 2>/dev/null || echo unknown >"$dir/head"
   echo "$checkout" >"$dir/root"
-  [ -f "$dir/build.log" ] && cost_tsv "$dir/build.log" >"$dir/cost.tsv"
   printf 'rc\t%s\nrestore_s\t%s\nbuild_s\t%s\nconfiguration\t%s\ntfm\t%s\nprojects\t%s\n' \
     "$rc" "$restore_s" "$build_s" "$configuration" "$tfm" "${projects[*]}" >"$dir/status"
   if [ "$rc" -ne 0 ]; then

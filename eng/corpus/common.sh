@@ -21,7 +21,8 @@ build_analyzers() {
 # project (through -p:CustomAfterMicrosoftCommonTargets, a global property, so referenced projects of the same
 # repository get it too). Each project writes its own SARIF log: a global ErrorLog property would make every
 # project of the build overwrite the same file. The optional global analyzer config (CA2000 on) is added the
-# same way, so nothing is written into the checkout.
+# same way (as the SDK adds a discovered .globalconfig: an EditorConfigFiles item with is_global = true), so
+# nothing is written into the checkout.
 write_targets() {
   local file="$1" analyzers="$2" sarif="$3" globalconfig="${4:-}"
   mkdir -p "$sarif"
@@ -32,7 +33,7 @@ write_targets() {
     echo "    <Analyzer Include=\"$analyzers/CloseNotify.Analyzers.dll\" />"
     echo "    <Analyzer Include=\"$analyzers/CloseNotify.CodeFixes.dll\" />"
     if [ -n "$globalconfig" ]; then
-      echo "    <GlobalAnalyzerConfigFiles Include=\"$globalconfig\" />"
+      echo "    <EditorConfigFiles Include=\"$globalconfig\" />"
     fi
     echo '  </ItemGroup>'
     echo '  <PropertyGroup>'
