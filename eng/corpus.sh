@@ -62,6 +62,8 @@ library_config() {
       extra=(-p:TargetFrameworks=net10.0 -p:EnablePackageValidation=false) ;;
     SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj)
       tfm=net8.0; extra=(-p:TargetFrameworks=net8.0) ;;
+    # Our own tiny library with known close sites: eng/corpus/selftest.sh.
+    Sample) projects=(Sample.csproj); tfm=net10.0 ;;
     *) echo "unknown library '$1' (known: npgsql FluentFTP nats.net MySqlConnector SuperSocket)" >&2; return 1 ;;
   esac
 }

@@ -39,7 +39,8 @@ var analyzersCommit = ReadText(Path.Combine(resultsDir, "analyzers", "commit")) 
 var inv = CultureInfo.InvariantCulture;
 
 Console.WriteLine($"CloseNotify analyzers at commit {analyzersCommit[..Math.Min(12, analyzersCommit.Length)]}; " +
-    $"{labels.Count} labels from {labelsPath}; one build per library ({runs.FirstOrDefault()?.Status.GetValueOrDefault("configuration") ?? "?"}, one TFM).");
+    $"{labels.Count} labels from {labelsPath}; each library built for one TFM, {runs.FirstOrDefault()?.Status.GetValueOrDefault("configuration") ?? "?"}; " +
+    $"times: the fastest of {runs.Select(r => r.Costs.Count).DefaultIfEmpty(0).Max()} build(s).");
 Console.WriteLine();
 Console.WriteLine("| library | rule | TP | FP | FN | precision | recall | silent labels held |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -254,7 +255,7 @@ static void CheckLabels(List<Label> labels, List<Run> runs, List<string> problem
     foreach (var run in runs)
     {
         var mine = labels.Where(l => l.Library == run.Library).ToList();
-        foreach (var commit in mine.Select(l => l.Commit).Distinct().Where(c => c != run.Head))
+        foreach (var commit in mine.Select(l => l.Commit).Distinct().Where(c => c != run.Head && c is not ("" or "-")))
         {
             problems.Add($"{run.Library}: labels made at commit {commit}, the checkout is at {run.Head}: lines may have moved");
         }
