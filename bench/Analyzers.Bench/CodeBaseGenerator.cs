@@ -1,31 +1,74 @@
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Text;
 
 namespace CloseNotify.Bench
 {
     /// <summary>
     /// A deterministic code base that looks like an application with a network layer: mostly ordinary
-    /// code (models, services with loops, LINQ, string work, exceptions), and one file in twenty that talks
+    /// code (models, services with loops, LINQ, string work, exceptions), and one file in twenty (or in N) that talks
     /// TLS (SslStream fields and locals, using blocks, try/catch around closes, an OpenSSL P/Invoke).
     /// </summary>
     internal static class CodeBaseGenerator
     {
-        public static List<string> Generate(int files, bool withTls)
+        /// <summary>The code base: <paramref name="files"/> files, one in <paramref name="tlsEvery"/> (twenty by
+        /// default) talking TLS when <paramref name="withTls"/>.</summary>
+        public static List<string> Generate(int files, bool withTls, int tlsEvery = 20)
         {
             var sources = new List<string>(files);
             for (var i = 0; i < files; i++)
             {
-                sources.Add(withTls && i % 20 == 7 ? TlsFile(i) : OrdinaryFile(i));
+                sources.Add(withTls && i % tlsEvery == 7 % tlsEvery ? TlsFile(i) : OrdinaryFile(i));
             }
 
             return sources;
+        }
+
+        /// <summary>
+        /// Writes the code base as a library project into <paramref name="directory"/> (File0.cs... and
+        /// Generated.csproj: net10.0, nullable off like the in-memory compilation) for a real <c>dotnet build</c>;
+        /// one file in <paramref name="tlsEvery"/> talks TLS, none when it is 0. Empty Directory.Build.* and
+        /// Directory.Packages.props files and a root .editorconfig keep out the settings of the folders above
+        /// (this repository's TreatWarningsAsErrors and central package versions, when written under it).
+        /// </summary>
+        public static void WriteProject(string directory, int files, int tlsEvery)
+        {
+            Directory.CreateDirectory(directory);
+            foreach (var old in Directory.GetFiles(directory, "File*.cs"))
+            {
+                File.Delete(old);
+            }
+
+            var sources = Generate(files, withTls: tlsEvery > 0, tlsEvery: Math.Max(tlsEvery, 1));
+            for (var i = 0; i < sources.Count; i++)
+            {
+                File.WriteAllText(Path.Combine(directory, $"File{i}.cs"), sources[i]);
+            }
+
+            File.WriteAllText(Path.Combine(directory, "Generated.csproj"), @"<Project Sdk=""Microsoft.NET.Sdk"">
+  <PropertyGroup>
+    <TargetFramework>net10.0</TargetFramework>
+    <Nullable>disable</Nullable>
+    <ImplicitUsings>disable</ImplicitUsings>
+  </PropertyGroup>
+</Project>
+");
+            foreach (var empty in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+            {
+                File.WriteAllText(Path.Combine(directory, empty), "<Project />\n");
+            }
+
+            File.WriteAllText(Path.Combine(directory, ".editorconfig"), "root = true\n");
         }
 
         private static string OrdinaryFile(int i)
         {
             var code = new StringBuilder();
             code.Append($@"using System;
+using System;
 using System.Collections.Generic;
+using System.IO;
 using System.IO;
 using System.Linq;
 using System.Text;

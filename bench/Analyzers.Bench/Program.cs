@@ -16,6 +16,20 @@ using Microsoft.CodeAnalysis.Diagnostics;
 // Analyzer cost, measured: our analyzers and NetAnalyzers' CA2000/CA2213 on the same generated
 // compilation in the same run (each group in its own analyzer driver), per-analyzer execution time from the
 // analyzer driver's telemetry, against the time the compiler itself takes to bind and check the same code.
+// With "--write <dir> <files> [tls-every]" it only writes the code base as a project on disk (one file in
+// tls-every talks TLS, default 20, 0 for none), for a real build with -p:ReportAnalyzer=true (eng/bench-build.sh).
+if (args.Length > 0 && args[0] == "--write")
+{
+    if (args.Length < 3)
+    {
+        Console.Error.WriteLine("usage: --write <dir> <files> [tls-every]");
+        return 2;
+    }
+
+    CodeBaseGenerator.WriteProject(args[1], int.Parse(args[2]), args.Length > 3 ? int.Parse(args[3]) : 20);
+    return 0;
+}
+
 var baseFiles = args.Length > 0 ? int.Parse(args[0]) : 250;
 // Optional second argument: the scales to run, e.g. "1,4" (default 1,4,16).
 var scales = args.Length > 1 ? args[1].Split(',').Select(int.Parse).ToArray() : new[] { 1, 4, 16 };
@@ -41,6 +55,7 @@ foreach (var scale in scales)
 
 Report("no TLS 1x", CodeBaseGenerator.Generate(baseFiles, withTls: false));
 Report("no TLS 4x", CodeBaseGenerator.Generate(baseFiles * 4, withTls: false));
+return 0;
 
 void Report(string name, List<string> sources)
 {
