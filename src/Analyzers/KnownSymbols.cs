@@ -67,13 +67,17 @@ namespace CloseNotify.Analyzers
             }
 
             // StreamReader and StreamWriter dispose through TextReader/TextWriter's own Dispose, not an override.
+            var texts = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in new[] { "System.IO.TextReader", "System.IO.TextWriter" })
             {
                 if (compilation.GetTypeByMetadataName(name) is { } text)
                 {
+                    texts.Add(text);
                     AddMethods(text, DisposeMethodNames, dispose, parameterless: true);
                 }
             }
+
+            TextTypes = texts;
 
             var pipes = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
             foreach (var name in PipeTypeNames)
@@ -134,6 +138,8 @@ namespace CloseNotify.Analyzers
         /// <summary>PipeReader and PipeWriter: <c>Create(stream)</c> makes an owner, <c>Complete</c> disposes it.</summary>
         public HashSet<ITypeSymbol> PipeTypes { get; }
 
+        private HashSet<ITypeSymbol> TextTypes { get; }
+
         /// <summary>What .editorconfig says the compilation cannot show (closing methods, owner types of other assemblies).</summary>
         public TlsOptions Options { get; }
 
@@ -147,9 +153,54 @@ namespace CloseNotify.Analyzers
         public bool IsOwnerType(ITypeSymbol? type) =>
             type != null && (OwnerTypes.Contains(type.OriginalDefinition) || Options.IsDisposingOwner(type));
 
+        /// <summary>A type whose instances may own a TLS stream and dispose it: the BCL owners, TextReader/TextWriter
+        /// (what a StreamReader is usually kept as), the pipes, the configured owners.</summary>
+        public bool IsOwnerLike(ITypeSymbol? type) =>
+            type is { TypeKind: TypeKind.Class } && (IsOwnerType(type) || PipeTypes.Contains(type.OriginalDefinition) || TextTypes.Contains(type.OriginalDefinition));
+
         /// <summary>PipeReader.Create / PipeWriter.Create: a pipe that owns the stream.</summary>
         public bool IsPipeCreate(IMethodSymbol method) =>
             method.Name == "Create" && method.IsStatic && PipeTypes.Contains(method.ContainingType.OriginalDefinition);
+
+        /// <summary>PipeReader.Create(stream) with no options, or options the code builds in place without leaveOpen: true.</summary>
+        public bool PipeOwnsStream(Microsoft.CodeAnalysis.Operations.IInvocationOperation invocation)
+        {
+            if (!IsPipeCreate(invocation.TargetMethod))
+            {
+                return false;
+            }
+
+            foreach (var argument in invocation.Arguments)
+            {
+                if (argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.DefaultValue || CanHoldSslStream(argument.Parameter?.Type))
+                {
+                    continue;
+                }
+
+                var options = Flow.OperationHelpers.StripConversions(argument.Value);
+                if (!(options is Microsoft.CodeAnalysis.Operations.IDefaultValueOperation || options?.ConstantValue is { HasValue: true, Value: null }
+                      || (options is Microsoft.CodeAnalysis.Operations.IObjectCreationOperation creation && !LeavesOpen(creation.Arguments))))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>A leaveOpen argument that is not the constant false.</summary>
+        public static bool LeavesOpen(IEnumerable<Microsoft.CodeAnalysis.Operations.IArgumentOperation> arguments)
+        {
+            foreach (var argument in arguments)
+            {
+                if (argument.Parameter?.Name == "leaveOpen" && argument.ArgumentKind == Microsoft.CodeAnalysis.Operations.ArgumentKind.Explicit)
+                {
+                    return argument.Value.ConstantValue is not { HasValue: true, Value: false };
+                }
+            }
+
+            return false;
+        }
 
         /// <summary>ShutdownAsync, or a configured closing method, called on the stream.</summary>
         public bool ClosesReceiver(IMethodSymbol method) => IsShutdown(method) || Options.IsClosingMethod(method);
@@ -178,7 +229,10 @@ namespace CloseNotify.Analyzers
         // The name tests come first: they reject almost every call of a compilation without a symbol lookup.
         public bool IsUse(IMethodSymbol method) => UseMethodNameSet.Contains(method.Name) && Matches(method, UseMethods);
 
-        public bool IsDispose(IMethodSymbol method) => IsDisposeName(method.Name) && Matches(method, DisposeMethods);
+        /// <summary>Dispose, Close, DisposeAsync (or a pipe's Complete): of a stream, an IDisposable, a BCL owner, or the
+        /// parameterless one of any type (an owner of another assembly implements IDisposable.Dispose implicitly).</summary>
+        public bool IsDispose(IMethodSymbol method) =>
+            IsDisposeName(method.Name) && (Matches(method, DisposeMethods) || (method.Parameters.IsEmpty && !method.IsStatic));
 
         public static bool IsDisposeName(string name) => name is "Dispose" or "Close" or "DisposeAsync" or "Complete" or "CompleteAsync";
 

@@ -607,16 +607,6 @@ class Connector
         ssl.AuthenticateAsClient(""db.example"");
         _session = new Session(ssl);
     }
-
-    void PassedToReaderThenDisposed(TcpClient tcp)
-    {
-        using (var ssl = new SslStream(tcp.GetStream()))
-        {
-            ssl.AuthenticateAsClient(""db.example"");
-            var reader = new StreamReader(ssl);
-            Console.WriteLine(reader.ReadLine());
-        }
-    }
 }", version);
 
         [Theory]

@@ -56,6 +56,27 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>Analyzes files of one project with an .editorconfig beside them (the rules' options), and a library
+        /// "Driver" built from <paramref name="librarySource"/> when there is one.</summary>
+        public static async Task AnalyzerWithConfigAsync(LanguageVersion languageVersion, string editorConfig, string[] sources, string? librarySource, params DiagnosticResult[] expected)
+        {
+            var test = new Test(languageVersion);
+            if (librarySource != null)
+            {
+                test.TestState.AdditionalProjects["Driver"].Sources.Add(("Driver.cs", librarySource));
+                test.TestState.AdditionalProjectReferences.Add("Driver");
+            }
+
+            for (var i = 0; i < sources.Length; i++)
+            {
+                test.TestState.Sources.Add(($"/0/File{i}.cs", sources[i]));
+            }
+
+            test.TestState.AnalyzerConfigFiles.Add(("/.editorconfig", "root = true\n\n[*.cs]\n" + editorConfig));
+            test.ExpectedDiagnostics.AddRange(expected);
+            await test.RunAsync(CancellationToken.None);
+        }
+
         /// <param name="compilationEnd">The diagnostic is reported at the end of the compilation (TLS001 on a stream that crosses
         /// methods): the IDE offers no lightbulb on those (dotnet/roslyn#51653), Fix All and dotnet format apply the fix.</param>
         public static async Task CodeFixAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, int? iterations = null, bool compilationEnd = false)
@@ -109,7 +130,8 @@ namespace CloseNotify.Analyzers.Tests
         public static readonly ReferenceAssemblies Net80 = new ReferenceAssemblies(
             "net8.0",
             new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.0"),
-            Path.Combine("ref", "net8.0"));
+            Path.Combine("ref", "net8.0"))
+            .AddPackages(ImmutableArray.Create(new PackageIdentity("System.IO.Pipelines", "8.0.0")));
     }
 
     /// <summary>The C# versions every shape is checked under: the oldest we support and the newest.</summary>

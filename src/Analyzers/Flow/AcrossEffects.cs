@@ -31,7 +31,7 @@ namespace CloseNotify.Analyzers.Flow
         public StreamState EntryState()
         {
             ulong open = 0;
-            for (var i = 0; i < _entities.Entities.Length; i++)
+            for (var i = 0; i < _entities.Entities.Count; i++)
             {
                 var entity = _entities.Entities[i];
                 if (entity is not ILocalSymbol && Array.Exists(_model.OriginsOf(entity), _model.IsUsed))

@@ -45,11 +45,6 @@ namespace CloseNotify.Analyzers.Flow
             var disposed = new HashSet<ISymbol>(
                 bodies.SelectMany(b => b.Disposals).Select(n => n.Symbol).Where(s => s is not null and not IMethodSymbol && _model.MayHoldTls(s)).Cast<ISymbol>(),
                 SymbolEqualityComparer.Default);
-            if (disposed.Count == 0)
-            {
-                return;
-            }
-
             // The locals a method analysis already owns are its business alone.
             var claimed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
@@ -64,8 +59,21 @@ namespace CloseNotify.Analyzers.Flow
 
             // A local a lambda or local function also sees may be closed there, later: precision over reach.
             disposed.RemoveWhere(s => s is ILocalSymbol local && bodies.Any(b => StreamOwnership.IsCaptured(local, b.Root)));
-            var members = disposed.Where(s => s is IFieldSymbol or IPropertySymbol).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-            var aliases = Aliases.Find(_flow.Symbols, disposed.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            // The type's fields and properties that may hold a TLS stream are tracked whether or not they are disposed
+            // directly: a local copy (var s = _stream;) may be what is disposed.
+            var members = bodies.SelectMany(b => b.Uses.Concat(b.Closes).Concat(b.Disposals).Concat(b.Edges.Select(e => e.Source)))
+                .Select(n => n.Symbol).OfType<ISymbol>().Where(s => s is IFieldSymbol or IPropertySymbol && _model.MayHoldTls(s))
+                .Concat(disposed.Where(s => s is IFieldSymbol or IPropertySymbol))
+                .Where(s => IsMemberOf(s, type))
+                .Distinct<ISymbol>(SymbolEqualityComparer.Default).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+            var tracked = new HashSet<ISymbol>(members.Concat(disposed), SymbolEqualityComparer.Default);
+            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            members.RemoveAll(aliases.ContainsKey);
+            if (members.Count == 0 && disposed.Count == 0)
+            {
+                return;
+            }
+
             var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
             {
@@ -77,11 +85,11 @@ namespace CloseNotify.Analyzers.Flow
 
             // A site inside a helper two roots enter is found twice: reported once.
             var reported = new HashSet<Location>();
-            foreach (var (function, body) in Roots(bodies, methods, disposed))
+            foreach (var (function, body, withMembers) in Roots(bodies, methods, tracked, disposed))
             {
-                var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function))
+                var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function) && !aliases.ContainsKey(s))
                     .OrderBy(s => s.Name, System.StringComparer.Ordinal);
-                var entities = new EntityTable(members.Concat(locals));
+                var entities = new EntityTable(withMembers ? members.Concat(locals) : locals);
                 foreach (var alias in aliases)
                 {
                     entities.AddAlias(alias.Key, entities.IndexOf(alias.Value));
@@ -94,6 +102,20 @@ namespace CloseNotify.Analyzers.Flow
                 new StreamFlowWalker(effects, entities, sites.Add).Run(body, effects.EntryState());
                 diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
             }
+        }
+
+        /// <summary>A field or property this type's code reaches through <c>this</c>: its own, or a base type's.</summary>
+        private static bool IsMemberOf(ISymbol member, INamedTypeSymbol type)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(member.ContainingType, t))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, SiteCollector sites)
@@ -112,10 +134,12 @@ namespace CloseNotify.Analyzers.Flow
 
         /// <summary>
         /// The functions to walk: every lambda or local function that disposes a tracked stream, and every method
-        /// that reaches such a disposal through its own type's calls, except the private ones their type calls
-        /// (walked from their callers, with the state the callers leave).
+        /// that reaches such a disposal through its own type's calls, except the private ones their type calls: those
+        /// are walked from their callers, with the state the callers leave, for the type's fields (and on their own
+        /// for their own parameters and locals).
         /// </summary>
-        private static IEnumerable<(ISymbol Function, IOperation Body)> Roots(List<BodyFacts> bodies, Dictionary<IMethodSymbol, IOperation> methods, HashSet<ISymbol> disposed)
+        private static IEnumerable<(ISymbol Function, IOperation Body, bool WithMembers)> Roots(
+            List<BodyFacts> bodies, Dictionary<IMethodSymbol, IOperation> methods, HashSet<ISymbol> tracked, HashSet<ISymbol> disposed)
         {
             var direct = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
             var calls = new Dictionary<IMethodSymbol, HashSet<IMethodSymbol>>(SymbolEqualityComparer.Default);
@@ -130,7 +154,7 @@ namespace CloseNotify.Analyzers.Flow
                     {
                         callees.Add(invocation.TargetMethod.OriginalDefinition);
                     }
-                    else if (IsDisposalOf(operation, disposed))
+                    else if (IsDisposalOf(operation, tracked))
                     {
                         direct.Add(pair.Key);
                     }
@@ -158,7 +182,11 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (reaches.Contains(pair.Key) && !(pair.Key.DeclaredAccessibility == Accessibility.Private && calledHere.Contains(pair.Key)))
                 {
-                    yield return (pair.Key, pair.Value);
+                    yield return (pair.Key, pair.Value, true);
+                }
+                else if (disposed.Any(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, pair.Key)))
+                {
+                    yield return (pair.Key, pair.Value, false);
                 }
             }
 
@@ -172,9 +200,9 @@ namespace CloseNotify.Analyzers.Flow
                         ILocalFunctionOperation local => (local.Symbol, (IOperation?)local.Body),
                         _ => (null, null),
                     };
-                    if (symbol != null && lambdaBody != null && lambdaBody.Descendants().Any(d => IsDisposalOf(d, disposed)))
+                    if (symbol != null && lambdaBody != null && lambdaBody.Descendants().Any(d => IsDisposalOf(d, tracked)))
                     {
-                        yield return (symbol, lambdaBody);
+                        yield return (symbol, lambdaBody, true);
                     }
                 }
             }

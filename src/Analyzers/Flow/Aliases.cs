@@ -25,6 +25,7 @@ namespace CloseNotify.Analyzers.Flow
                     {
                         IVariableDeclaratorOperation { Initializer: { } initializer } declarator => ((ISymbol?)declarator.Symbol, initializer.Value),
                         ISimpleAssignmentOperation assignment => (OperationHelpers.ReferencedSymbol(assignment.Target), assignment.Value),
+                        IIsPatternOperation isPattern => (BodyFactCollector.DeclaredBy(isPattern.Pattern), isPattern.Value),
                         _ => (null, null),
                     };
                     if (target is not (ILocalSymbol or IFieldSymbol) || (localsOnly && target is not ILocalSymbol) || value == null)
@@ -62,7 +63,7 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>The symbol a value refers to, seen through conversions and owners; null when it is anything else.</summary>
-        private static ISymbol? Resolve(KnownSymbols symbols, IOperation value, out bool isNull)
+        public static ISymbol? Resolve(KnownSymbols symbols, IOperation value, out bool isNull)
         {
             isNull = false;
             switch (OperationHelpers.StripConversions(value))
@@ -73,7 +74,7 @@ namespace CloseNotify.Analyzers.Flow
                     return null;
                 case IObjectCreationOperation creation when symbols.IsOwnerType(creation.Type):
                     return OwnedArgument(symbols, creation.Arguments);
-                case IInvocationOperation invocation when invocation.Arguments.Length == 1 && symbols.IsPipeCreate(invocation.TargetMethod):
+                case IInvocationOperation invocation when symbols.PipeOwnsStream(invocation):
                     return OwnedArgument(symbols, invocation.Arguments);
                 case var other:
                     return OperationHelpers.ReferencedSymbol(other);

@@ -105,8 +105,18 @@ namespace CloseNotify.Analyzers.Flow
                 case IIsTypeOperation isType when _symbols.IsSslStream(isType.TypeOperand):
                     Tested(isType.ValueOperand, operation);
                     break;
-                case IIsPatternOperation isPattern when TestsForSslStream(isPattern.Pattern):
-                    Tested(isPattern.Value, operation);
+                case IIsPatternOperation isPattern:
+                    if (TestsForSslStream(isPattern.Pattern))
+                    {
+                        Tested(isPattern.Value, operation);
+                    }
+
+                    // x is SslStream ssl: ssl is x.
+                    if (DeclaredBy(isPattern.Pattern) is { } declared)
+                    {
+                        FlowInto(declared, isPattern.Value, function);
+                    }
+
                     break;
                 case IUsingOperation usingStatement:
                     AddDisposals(usingStatement.Resources);
@@ -120,7 +130,7 @@ namespace CloseNotify.Analyzers.Flow
         private void VisitCall(IMethodSymbol method, IOperation? instance, IReadOnlyList<IArgumentOperation> arguments, ISymbol function)
         {
             instance = OperationHelpers.ResolveReceiver(instance);
-            if (instance != null && _sources.IsRelevant(instance.Type))
+            if (instance != null)
             {
                 if (_symbols.IsUse(method))
                 {
@@ -253,6 +263,17 @@ namespace CloseNotify.Analyzers.Flow
 
         private void Record(IOperation value, List<Node> into, HashSet<ISymbol> parameters)
         {
+            // A parameter of any type counts for the method's summary: Dispose<T>(ref T disposable) disposes what it is given.
+            if (OperationHelpers.ReferencedSymbol(value) is IParameterSymbol own && SymbolEqualityComparer.Default.Equals(own.ContainingSymbol, _facts.Owner))
+            {
+                parameters.Add(own);
+            }
+
+            if (!_sources.IsRelevant(value.Type) && !_sources.IsRelevant(OperationHelpers.StripConversions(value)?.Type))
+            {
+                return;
+            }
+
             _scratch.Clear();
             _sources.Add(value, _scratch, _facts.Owner);
             foreach (var node in _scratch)
@@ -265,6 +286,14 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
         }
+
+        /// <summary>The local a pattern declares for the whole value (<c>is SslStream ssl</c>, <c>is { } s</c>).</summary>
+        public static ISymbol? DeclaredBy(IPatternOperation pattern) => pattern switch
+        {
+            IDeclarationPatternOperation declaration => declaration.DeclaredSymbol,
+            IRecursivePatternOperation recursive => recursive.DeclaredSymbol,
+            _ => null,
+        };
 
         private bool TestsForSslStream(IPatternOperation pattern) => pattern switch
         {

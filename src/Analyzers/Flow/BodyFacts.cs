@@ -49,7 +49,8 @@ namespace CloseNotify.Analyzers.Flow
         public HashSet<ISymbol> UsedParameters { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         public bool IsEmpty =>
-            Edges.Count == 0 && Aliases.Count == 0 && Uses.Count == 0 && Closes.Count == 0 && Disposals.Count == 0 && Transports.Count == 0;
+            Edges.Count == 0 && Aliases.Count == 0 && Uses.Count == 0 && Closes.Count == 0 && Disposals.Count == 0 && Transports.Count == 0
+            && ClosedParameters.Count == 0 && DisposedParameters.Count == 0 && UsedParameters.Count == 0;
 
         public INamedTypeSymbol? ContainingType => Owner.ContainingType;
     }

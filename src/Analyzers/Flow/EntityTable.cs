@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -7,61 +6,79 @@ namespace CloseNotify.Analyzers.Flow
 {
     /// <summary>
     /// The locals, parameters, fields or properties one walk tracks, each with its bit index in
-    /// <see cref="StreamState"/>. An alias (a local copy, a cast, an owner such as a StreamReader over the stream)
-    /// shares the bit of the stream it refers to: closing or disposing it is closing or disposing that stream.
+    /// <see cref="StreamState"/>. An alias (a local copy, a cast, an owner such as a StreamReader over the stream) has
+    /// a bit of its own, in the group of the stream it refers to: an assignment changes one symbol
+    /// (<c>var s = _stream; _stream = null; s.Dispose();</c> still disposes the stream), but a use, a close or a
+    /// disposal through any of them is one of the stream itself.
     /// </summary>
     internal sealed class EntityTable
     {
         public const int MaxEntities = 64;
 
-        private readonly Dictionary<ISymbol, int> _indexes;
+        private readonly Dictionary<ISymbol, int> _indexes = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        private readonly List<ISymbol> _entities = new List<ISymbol>();
+        private readonly List<int> _roots = new List<int>();
 
         public EntityTable(IEnumerable<ISymbol> entities)
         {
-            _indexes = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-            var builder = ImmutableArray.CreateBuilder<ISymbol>();
             foreach (var entity in entities)
             {
-                // Past 64 streams in one method or type the rest go untracked: fewer warnings, never wrong ones.
-                if (builder.Count == MaxEntities)
-                {
-                    break;
-                }
-
-                if (!_indexes.ContainsKey(entity))
-                {
-                    _indexes.Add(entity, builder.Count);
-                    builder.Add(entity);
-                }
+                Add(entity, root: -1);
             }
-
-            Entities = builder.ToImmutable();
         }
 
-        public ImmutableArray<ISymbol> Entities { get; }
+        public IReadOnlyList<ISymbol> Entities => _entities;
 
         /// <summary>The entities and their aliases.</summary>
         public IEnumerable<ISymbol> Symbols => _indexes.Keys;
 
-        public bool IsEmpty => Entities.IsEmpty;
-
-        public ulong AllBits => Entities.Length == MaxEntities ? ulong.MaxValue : (1UL << Entities.Length) - 1;
+        public bool IsEmpty => _entities.Count == 0;
 
         public int IndexOf(ISymbol? symbol) =>
             symbol != null && _indexes.TryGetValue(symbol.OriginalDefinition, out var index) ? index : -1;
 
-        /// <summary>Makes <paramref name="alias"/> stand for the entity at <paramref name="index"/>; an entity of its own stays one.</summary>
+        /// <summary>The tracked entity an expression denotes: a local, a parameter, or a field or property of this instance.</summary>
+        public int IndexOf(IOperation? operation) => IndexOf(OperationHelpers.ReferencedSymbol(operation));
+
+        /// <summary>Tracks <paramref name="alias"/> as one more name of the stream at <paramref name="index"/>.</summary>
         public void AddAlias(ISymbol alias, int index)
         {
-            if (!_indexes.ContainsKey(alias.OriginalDefinition) && index >= 0)
+            if (index >= 0)
             {
-                _indexes.Add(alias.OriginalDefinition, index);
+                Add(alias, _roots[index]);
             }
         }
 
-        public bool IsAlias(ISymbol symbol) => IndexOf(symbol) is var index && index >= 0 && !SymbolEqualityComparer.Default.Equals(Entities[index], symbol.OriginalDefinition);
+        /// <summary>The stream an entity names: itself, or the entity it is an alias of.</summary>
+        public int RootOf(int entity) => _roots[entity];
 
-        /// <summary>The tracked entity an expression denotes: a local, or a field of this instance.</summary>
-        public int IndexOf(IOperation? operation) => IndexOf(OperationHelpers.ReferencedSymbol(operation));
+        /// <summary>The bits of every name of the same stream.</summary>
+        public ulong GroupOf(int entity)
+        {
+            var root = _roots[entity];
+            ulong mask = 0;
+            for (var i = 0; i < _roots.Count; i++)
+            {
+                if (_roots[i] == root)
+                {
+                    mask |= 1UL << i;
+                }
+            }
+
+            return mask;
+        }
+
+        private void Add(ISymbol symbol, int root)
+        {
+            // Past 64 names in one walk the rest go untracked: fewer warnings, never wrong ones.
+            if (_entities.Count == MaxEntities || _indexes.ContainsKey(symbol.OriginalDefinition))
+            {
+                return;
+            }
+
+            _indexes.Add(symbol.OriginalDefinition, _entities.Count);
+            _roots.Add(root < 0 ? _entities.Count : root);
+            _entities.Add(symbol.OriginalDefinition);
+        }
     }
 }

@@ -10,8 +10,11 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<int, TlsOrigin> _origins = new Dictionary<int, TlsOrigin>();
         private readonly Dictionary<int, ISymbol> _sources = new Dictionary<int, ISymbol>();
 
+        private readonly EntityTable _entities;
+
         public LocalOrigins(CompilationFlow flow, IOperation root, EntityTable entities)
         {
+            _entities = entities;
             var nodes = new List<Node>();
             foreach (var operation in root.Descendants())
             {
@@ -45,11 +48,12 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>The type the stream was created as (a subclass may close itself), when the method creates it.</summary>
-        public ITypeSymbol? CreatedType(int entity) => _origins.TryGetValue(entity, out var origin) ? origin.Type : null;
+        public ITypeSymbol? CreatedType(int entity) => _origins.TryGetValue(_entities.RootOf(entity), out var origin) ? origin.Type : null;
 
         /// <summary>The message's clause: "it holds the SslStream created in Client.SendAsync (Client.cs:12)".</summary>
         public string Clause(int entity)
         {
+            entity = _entities.RootOf(entity);
             if (_origins.TryGetValue(entity, out var origin))
             {
                 return "it holds " + origin.Describe();

@@ -100,7 +100,7 @@ namespace CloseNotify.Analyzers.Flow
 
             if (current.Parent is IArgumentOperation { Parent: { } owner }
                 && (owner is IObjectCreationOperation creation && symbols.IsOwnerType(creation.Type)
-                    || owner is IInvocationOperation invocation && symbols.IsPipeCreate(invocation.TargetMethod)))
+                    || owner is IInvocationOperation invocation && symbols.PipeOwnsStream(invocation)))
             {
                 current = owner;
                 while (current.Parent is IConversionOperation)

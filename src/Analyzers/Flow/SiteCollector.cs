@@ -35,7 +35,7 @@ namespace CloseNotify.Analyzers.Flow
 
         private Diagnostic Create(DisposalSite site)
         {
-            var entity = _entities.Entities[site.Entity];
+            var entity = _entities.Entities[_entities.RootOf(site.Entity)];
 
             // The code names an alias there (a cast, a copy): the message and the fix use that name, unless the alias is
             // an owner (a StreamReader), which the fix cannot close: then the stream itself.

@@ -53,10 +53,11 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        /// <summary><c>x = y</c> for two tracked streams carries y's state over; anything else is a new stream (or none).</summary>
+        /// <summary><c>x = y</c> for two tracked streams (or an owner made over y) carries y's state over; anything else
+        /// is a new stream (or none).</summary>
         private StreamState Assign(StreamState state, int target, IOperation value)
         {
-            var source = _entities.IndexOf(value);
+            var source = _entities.IndexOf(Aliases.Resolve(_symbols, value, out _));
             return source >= 0 && source != target ? state.Copy(source, target) : source == target ? state : state.Reset(target);
         }
 
@@ -70,7 +71,7 @@ namespace CloseNotify.Analyzers.Flow
                     var closed = _entities.IndexOf(argument.Value);
                     if (closed >= 0)
                     {
-                        state = state.Close(closed);
+                        state = state.Close(_entities.GroupOf(closed));
                     }
                 }
 
@@ -92,7 +93,7 @@ namespace CloseNotify.Analyzers.Flow
 
             if (_symbols.ClosesReceiver(method))
             {
-                return state.Close(entity);
+                return state.Close(_entities.GroupOf(entity));
             }
 
             if (_symbols.IsDispose(method))
@@ -101,7 +102,7 @@ namespace CloseNotify.Analyzers.Flow
                 return Dispose(state, entity, method, receiver, KnownSymbols.IsAsyncDisposal(method), () => new DisposalSite(entity, site, DisposalKind.Call, OperationHelpers.ReferencedSymbol(receiver)));
             }
 
-            return _symbols.IsUse(method) ? state.Use(entity) : state;
+            return _symbols.IsUse(method) ? state.Use(_entities.GroupOf(entity)) : state;
         }
 
         private StreamState ApplyArguments(IReadOnlyList<IArgumentOperation> arguments, IMethodSymbol method, StreamState state)
@@ -117,20 +118,20 @@ namespace CloseNotify.Analyzers.Flow
                 switch (_effects.EffectOf(argument, method))
                 {
                     case ArgumentEffect.Use:
-                        state = state.Use(entity);
+                        state = state.Use(_entities.GroupOf(entity));
                         break;
                     case ArgumentEffect.Close:
-                        state = state.Close(entity);
+                        state = state.Close(_entities.GroupOf(entity));
                         break;
                     case ArgumentEffect.Dispose:
-                        state = state.Dispose(entity);
+                        state = state.Dispose(_entities.GroupOf(entity));
                         break;
                     case ArgumentEffect.DisposeHere:
                         var site = argument.Parent!.Syntax;
                         state = Dispose(state, entity, null, argument.Value, asynchronous: false, () => new DisposalSite(entity, site, DisposalKind.Call, OperationHelpers.ReferencedSymbol(argument.Value)));
                         break;
                     case ArgumentEffect.Escape:
-                        state = state.Reset(entity);
+                        state = state.Reset(_entities.GroupOf(entity));
                         break;
                 }
             }
@@ -143,7 +144,7 @@ namespace CloseNotify.Analyzers.Flow
         {
             if (_effects.DisposalCloses(entity, method, receiver, asynchronous))
             {
-                return state.Close(entity).Dispose(entity);
+                return state.Close(_entities.GroupOf(entity)).Dispose(_entities.GroupOf(entity));
             }
 
             if (state.IsOpen(entity) && _effects.ShouldReport(entity, asynchronous))
@@ -151,7 +152,7 @@ namespace CloseNotify.Analyzers.Flow
                 _report(site());
             }
 
-            return state.Dispose(entity);
+            return state.Dispose(_entities.GroupOf(entity));
         }
 
         /// <summary>
@@ -184,13 +185,13 @@ namespace CloseNotify.Analyzers.Flow
                         break;
                     }
 
-                    var isNull = state.Value.Reset(tested);
+                    var isNull = state.Value.Reset(_entities.GroupOf(tested));
                     return comparison.OperatorKind == BinaryOperatorKind.Equals ? (isNull, state) : (state, isNull);
                 case IIsTypeOperation isType when _symbols.IsSslStream(isType.TypeOperand) && _entities.IndexOf(isType.ValueOperand) is var typed && typed >= 0:
-                    return (state, state.Value.Reset(typed));
+                    return (state, state.Value.Reset(_entities.GroupOf(typed)));
                 case IIsPatternOperation isPattern when _entities.IndexOf(isPattern.Value) is var matched && matched >= 0:
                     return MatchesOnlyNonNull(isPattern.Pattern, out var negated)
-                        ? (negated ? (state.Value.Reset(matched), state) : (state, state.Value.Reset(matched)))
+                        ? (negated ? (state.Value.Reset(_entities.GroupOf(matched)), state) : (state, state.Value.Reset(_entities.GroupOf(matched))))
                         : (state, state);
             }
 

@@ -20,14 +20,17 @@ namespace CloseNotify.Analyzers.Flow
 
         public bool IsOpen(int entity) => (Open & Bit(entity)) != 0;
 
-        public StreamState Use(int entity) =>
-            (Closed & Bit(entity)) != 0 ? this : new StreamState(Open | Bit(entity), Closed);
+        /// <summary>Authenticated, read or written: open, except for the names on which a close was started (a drain).</summary>
+        public StreamState Use(ulong names) => new StreamState(Open | (names & ~Closed), Closed);
 
-        public StreamState Close(int entity) => new StreamState(Open & ~Bit(entity), Closed | Bit(entity));
+        public StreamState Close(ulong names) => new StreamState(Open & ~names, Closed | names);
 
-        public StreamState Dispose(int entity) => new StreamState(Open & ~Bit(entity), Closed);
+        public StreamState Dispose(ulong names) => new StreamState(Open & ~names, Closed);
 
-        public StreamState Reset(int entity) => new StreamState(Open & ~Bit(entity), Closed & ~Bit(entity));
+        /// <summary>The names hold no TLS stream (any more): assigned, or tested null.</summary>
+        public StreamState Reset(ulong names) => new StreamState(Open & ~names, Closed & ~names);
+
+        public StreamState Reset(int entity) => Reset(Bit(entity));
 
         /// <summary><c>to = from</c>: the target now holds the source's stream, in the source's state.</summary>
         public StreamState Copy(int from, int to)

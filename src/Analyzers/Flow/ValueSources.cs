@@ -26,7 +26,8 @@ namespace CloseNotify.Analyzers.Flow
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
 
         /// <summary>Can a symbol of this type hold a TLS stream, or produce one (a delegate, a task of one)?</summary>
-        public bool IsRelevant(ITypeSymbol? type) => _symbols.CanHoldSslStream(type) || _symbols.CanHoldSslStream(ResultType(type));
+        public bool IsRelevant(ITypeSymbol? type) =>
+            _symbols.CanHoldSslStream(type) || _symbols.IsOwnerLike(type) || _symbols.CanHoldSslStream(ResultType(type));
 
         /// <summary>The stream a delegate or a task of this type yields, if any.</summary>
         public static ITypeSymbol? ResultType(ITypeSymbol? type)
@@ -135,7 +136,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 into.Add(Node.From(TlsOrigin.Created(creation.Syntax, container, type!)));
             }
-            else if (type != null && _symbols.IsOwnerType(type) && !LeavesOpen(creation.Arguments))
+            else if (type != null && _symbols.IsOwnerType(type) && !KnownSymbols.LeavesOpen(creation.Arguments))
             {
                 AddOwnedStream(creation.Arguments, into, container);
             }
@@ -162,13 +163,9 @@ namespace CloseNotify.Analyzers.Flow
                     into.Add(Node.Of(method.ReducedFrom ?? method));
                 }
             }
-            else if (_symbols.IsPipeCreate(method))
+            else if (_symbols.PipeOwnsStream(invocation))
             {
-                // PipeReader.Create(stream, options): the options decide leaveOpen; without them the pipe owns the stream.
-                if (invocation.Arguments.Length == 1 || IsDefaultOptions(invocation.Arguments[1].Value))
-                {
-                    AddOwnedStream(invocation.Arguments, into, container);
-                }
+                AddOwnedStream(invocation.Arguments, into, container);
             }
             else if (_symbols.IsSslStream(method.ReturnType) || _symbols.IsSslStream(ResultType(method.ReturnType)))
             {
@@ -188,28 +185,5 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
         }
-
-        /// <summary>A leaveOpen argument that is not the constant false.</summary>
-        private static bool LeavesOpen(IEnumerable<IArgumentOperation> arguments)
-        {
-            foreach (var argument in arguments)
-            {
-                if (argument.Parameter?.Name == "leaveOpen" && argument.ArgumentKind == ArgumentKind.Explicit)
-                {
-                    return argument.Value.ConstantValue is not { HasValue: true, Value: false };
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Pipe options the code builds in place without leaveOpen: true (null, default, or new ...Options(...) without it).</summary>
-        private static bool IsDefaultOptions(IOperation options) => OperationHelpers.StripConversions(options) switch
-        {
-            IDefaultValueOperation => true,
-            ILiteralOperation => true,
-            IObjectCreationOperation creation => !LeavesOpen(creation.Arguments),
-            _ => false,
-        };
     }
 }
