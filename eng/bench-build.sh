@@ -7,8 +7,8 @@
 #
 #   bash eng/bench-build.sh [files] [tls-every...]     default: 1500 files, one file in 10, in 20, and none (0)
 #
-# Each code base is built once to warm the compiler server up (not counted), then BENCH_REPEAT times (default
-# 3); each figure is the fastest of those builds. Output under artifacts/bench-build/.
+# Each code base is built once to warm up the file cache and the compiler server, if on (not counted), then
+# BENCH_REPEAT times (default 3); each figure is the fastest of those builds. Output under artifacts/bench-build/.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/eng/corpus/common.sh"
@@ -55,6 +55,10 @@ fastest() {
     }' "$@"
 }
 
+# The compiler server: MSBuild reads UseSharedCompilation from the environment. Off (false), every Csc is a new
+# compiler process that loads and JIT-compiles the analyzers again, as in a CI build; on, a warm server has them.
+echo "compiler server: $([ "${UseSharedCompilation:-true}" = false ] && echo 'off (UseSharedCompilation=false)' || echo on)"
+echo
 echo "| code base | files | TLS files | Csc ms | CloseNotify ms | per rule ms | CloseNotify / Csc | TLS warnings |"
 echo "|---|---:|---:|---:|---:|---|---:|---:|"
 status=0

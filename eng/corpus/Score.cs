@@ -41,6 +41,9 @@ var inv = CultureInfo.InvariantCulture;
 Console.WriteLine($"CloseNotify analyzers at commit {analyzersCommit[..Math.Min(12, analyzersCommit.Length)]}; " +
     $"{labels.Count} labels from {labelsPath}; each library built for one TFM, {runs.FirstOrDefault()?.Status.GetValueOrDefault("configuration") ?? "?"}; " +
     $"times: the fastest of {runs.Select(r => r.Costs.Count).DefaultIfEmpty(0).Max()} build(s).");
+Console.WriteLine("Compiler server: " + string.Join(", ", runs.Select(r => r.Status.GetValueOrDefault("shared_compilation", "?")).Distinct()
+    .Select(v => v == "false" ? "off (UseSharedCompilation=false: each compilation loads and JIT-compiles the analyzers)" : "on")) +
+    "; load average before each library's builds: " + string.Join(", ", runs.Select(r => $"{r.Library} {r.Status.GetValueOrDefault("load", "?")}")) + ".");
 Console.WriteLine();
 Console.WriteLine("| library | rule | TP | FP | FN | precision | recall | silent labels held |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
