@@ -263,6 +263,11 @@ static void CheckLabels(List<Label> labels, List<Run> runs, List<string> problem
             problems.Add($"{run.Library}: labels made at commit {commit}, the checkout is at {run.Head}: lines may have moved");
         }
 
+        foreach (var both in mine.GroupBy(l => (l.Rule, l.File, l.Line)).Where(g => g.Select(l => l.Expect).Distinct().Count() > 1))
+        {
+            problems.Add($"{run.Library}: {both.Key.Rule} {both.Key.File}:{both.Key.Line} is labelled both report and silent");
+        }
+
         foreach (var label in mine.Where(_ => run.Root.Length > 0))
         {
             var path = Path.Combine(run.Root, label.File);
