@@ -7,8 +7,8 @@
 #
 #   bash eng/bench-build.sh [files] [tls-every...]     default: 1500 files, one file in 10, in 20, and none (0)
 #
-# Each code base is built once to warm the compiler server up (not counted), then BENCH_REPEAT times (default
-# 3); each figure is the fastest of those builds. Output under artifacts/bench-build/.
+# Each code base is built once to warm up the file cache and the compiler server, if on (not counted), then
+# BENCH_REPEAT times (default 3); each figure is the fastest of those builds. Output under artifacts/bench-build/.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/eng/corpus/common.sh"
@@ -21,10 +21,14 @@ fi
 repeat="${BENCH_REPEAT:-3}"
 out="$root/artifacts/bench-build"
 mkdir -p "$out"
+# The corpus builds' machine-wide lock: one measured build at a time on the machine (9>&- below: no dotnet
+# process, nor a compiler server it starts, inherits it).
+exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
+flock -n 9 || { echo "waiting for another corpus or bench build on this machine to finish" >&2; flock 9; }
 
 echo "building CloseNotify's analyzers and the bench (Release)" >&2
-build_analyzers "$root" "$out/analyzers" || exit 1
-if ! dotnet build "$root/bench/Analyzers.Bench" -c Release -nologo -v:q -nodeReuse:false >"$out/bench-build.log" 2>&1; then
+build_analyzers "$root" "$out/analyzers" 9>&- || exit 1
+if ! dotnet build "$root/bench/Analyzers.Bench" -c Release -nologo -v:q -nodeReuse:false >"$out/bench-build.log" 2>&1 9>&-; then
   cat "$out/bench-build.log" >&2
   exit 1
 fi
@@ -55,6 +59,10 @@ fastest() {
     }' "$@"
 }
 
+# The compiler server: MSBuild reads UseSharedCompilation from the environment. Off (false), every Csc is a new
+# compiler process that loads and JIT-compiles the analyzers again, as in a CI build; on, a warm server has them.
+echo "compiler server: $([ "${UseSharedCompilation:-true}" = false ] && echo 'off (UseSharedCompilation=false)' || echo on)"
+echo
 echo "| code base | files | TLS files | Csc ms | CloseNotify ms | per rule ms | CloseNotify / Csc | TLS warnings |"
 echo "|---|---:|---:|---:|---:|---|---:|---:|"
 status=0
@@ -63,10 +71,10 @@ for every in "${densities[@]}"; do
   dir="$out/$name"
   rm -rf "$dir"
   mkdir -p "$dir"
-  dotnet run -c Release --no-build --project "$root/bench/Analyzers.Bench" -- --write "$dir/src" "$files" "$every" || exit 1
+  dotnet run -c Release --no-build --project "$root/bench/Analyzers.Bench" -- --write "$dir/src" "$files" "$every" 9>&- || exit 1
   tls=$(grep -l 'SslStream' "$dir"/src/File*.cs | wc -l)
   write_targets "$dir/closenotify.targets" "$out/analyzers" "$dir/sarif"
-  if ! dotnet restore "$dir/src/Generated.csproj" -nologo -v:q -nodeReuse:false >"$dir/restore.log" 2>&1; then
+  if ! dotnet restore "$dir/src/Generated.csproj" -nologo -v:q -nodeReuse:false >"$dir/restore.log" 2>&1 9>&-; then
     cat "$dir/restore.log" >&2
     exit 1
   fi
@@ -74,7 +82,7 @@ for every in "${densities[@]}"; do
     mapfile -t measure < <(measure_args "$dir/closenotify.targets" "$dir/build-$n.log")
     echo "  $name: build $n of $repeat$([ "$n" -eq 0 ] && echo ' (warm-up, not counted)')" >&2
     if ! dotnet build "$dir/src/Generated.csproj" --no-incremental --no-restore -c Release "${measure[@]}" \
-        -p:TreatWarningsAsErrors=false >"$dir/console-$n.log" 2>&1; then
+        -p:TreatWarningsAsErrors=false >"$dir/console-$n.log" 2>&1 9>&-; then
       grep -E ': error ' "$dir/console-$n.log" | sort -u | head -10 >&2
       status=1
       continue 2
@@ -84,6 +92,6 @@ for every in "${densities[@]}"; do
   read -r csc ours rules <<<"$(fastest "$dir"/cost-*.tsv)"
   warnings=$(cat "$dir"/sarif/*.sarif | grep -cE '"ruleId": "TLS[0-9]{3}"')
   share=$(awk -v o="$ours" -v c="$csc" 'BEGIN { if (c > 0) printf "%.2f %%", 100 * o / c; else print "n/a" }')
-  echo "| 1 file in $every with TLS$([ "$every" -eq 0 ] && echo ' (none)') | $files | $tls | $csc | $ours | ${rules:-} | $share | $warnings |"
+  echo "| $([ "$every" -eq 0 ] && echo "no TLS" || echo "1 file in $every with TLS") | $files | $tls | $csc | $ours | ${rules:-} | $share | $warnings |"
 done
 exit "$status"

@@ -9,7 +9,7 @@
 # <checkouts-dir>/<library> is a git checkout (the directory name is the library's name in the labels).
 # --repeat N    build each library N times (default 1) and take the fastest time of each figure: a busy core or
 #               a GC pause inflates a time, never deflates it
-# --ca2000      also build each library a second time with CA2000 on, for its time next to ours (a separate
+# --ca2000      also build each library once more with CA2000 on, for its time next to ours (a separate
 #               build: CA2000 costs more than the compile itself, and would inflate the Csc time we divide by)
 # --score-only  rescore the logs of the last run (after a labels change) without building anything
 # --labels      the labels (default eng/corpus/labels.tsv; format in eng/corpus/README.md)
@@ -103,20 +103,28 @@ write_traversal() {
   } >"$file"
 }
 
-# build_library <library> <result-dir> [globalconfig]: restore, then --repeat --no-incremental builds with the
-# analyzers; writes build-<n>.log, cost-<n>.tsv, sarif/ (the same each time) and status (rc, restore s, the
-# build seconds of each build) into <result-dir>.
+# build_library <library> <result-dir> <builds> [globalconfig]: restore, then <builds> --no-incremental builds
+# with the analyzers; writes build-<n>.log, cost-<n>.tsv, sarif/ (the same each time) and status (rc, restore s,
+# the seconds of each build, the load average, the compiler server setting) into <result-dir>.
+# A machine-wide lock: two runs building one checkout at once delete each other's outputs and global.json moves
+# (seen here: another worktree's run), and two builds at once on 2 cores measure nothing.
 build_library() {
-  local lib="$1" dir="$2" globalconfig="${3:-}" checkout="$checkouts/$1"
+  local lib="$1" dir="$2" builds="$3" globalconfig="${4:-}" checkout="$checkouts/$1"
   rm -rf "$dir"
   mkdir -p "$dir"
+  exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
+  if ! flock -n 9; then
+    echo "  $lib: waiting for another corpus build on this machine to finish" >&2
+    flock 9
+  fi
   write_targets "$dir/closenotify.targets" "$out/analyzers" "$dir/sarif" "$globalconfig"
   write_traversal "$dir/build.proj" "$checkout"
   cd "$checkout" || return 1
   if [ -f global.json.closenotify-aside ] && [ ! -f global.json ]; then
     mv global.json.closenotify-aside global.json
   fi
-  if [ -f global.json ] && ! dotnet --version >/dev/null 2>&1; then
+  # (9>&-: no dotnet process, nor a compiler server it starts, keeps the lock.)
+  if [ -f global.json ] && ! dotnet --version >/dev/null 2>&1 9>&-; then
     echo "  $lib: its global.json pins an SDK this machine lacks; moved aside for the build" >&2
     aside="$checkout/global.json"
     mv global.json global.json.closenotify-aside
@@ -124,24 +132,27 @@ build_library() {
   local start rc=0 restore_s build_s="" n
   start=$(date +%s)
   for p in "${projects[@]}"; do
-    dotnet restore "$p" -nologo -v:q -nodeReuse:false "${common[@]}" "${extra[@]}" >>"$dir/restore.log" 2>&1 || rc=$?
+    dotnet restore "$p" -nologo -v:q -nodeReuse:false "${common[@]}" "${extra[@]}" >>"$dir/restore.log" 2>&1 9>&- || rc=$?
   done
   restore_s=$(( $(date +%s) - start ))
-  for n in $(seq 1 "$repeat"); do
+  local load
+  load="$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)"
+  for n in $(seq 1 "$builds"); do
     [ "$rc" -eq 0 ] || break
     start=$(date +%s)
     mapfile -t measure < <(measure_args "$dir/closenotify.targets" "$dir/build-$n.log")
     dotnet build "$dir/build.proj" --no-incremental --no-restore -c "$configuration" "${measure[@]}" \
-      "${common[@]}" "${extra[@]}" >"$dir/console.log" 2>&1 || rc=$?
+      "${common[@]}" "${extra[@]}" >"$dir/console.log" 2>&1 9>&- || rc=$?
     build_s="$build_s${build_s:+,}$(( $(date +%s) - start ))"
     [ -f "$dir/build-$n.log" ] && cost_tsv "$dir/build-$n.log" >"$dir/cost-$n.tsv"
   done
   put_back
+  flock -u 9
   cd "$root" || return 1
   git -C "$checkout" rev-parse HEAD >"$dir/head" 2>/dev/null || echo unknown >"$dir/head"
   echo "$checkout" >"$dir/root"
-  printf 'rc\t%s\nrestore_s\t%s\nbuild_s\t%s\nconfiguration\t%s\ntfm\t%s\nprojects\t%s\n' \
-    "$rc" "$restore_s" "$build_s" "$configuration" "$tfm" "${projects[*]}" >"$dir/status"
+  printf 'rc\t%s\nrestore_s\t%s\nbuild_s\t%s\nconfiguration\t%s\ntfm\t%s\nprojects\t%s\nload\t%s\nshared_compilation\t%s\n' \
+    "$rc" "$restore_s" "$build_s" "$configuration" "$tfm" "${projects[*]}" "$load" "${UseSharedCompilation:-true}" >"$dir/status"
   if [ "$rc" -ne 0 ]; then
     echo "  $lib: FAILED (rc $rc); the errors:" >&2
     cat "$dir/restore.log" "$dir/console.log" 2>/dev/null | grep -E ': error |error MSB|error NU' | sort -u | head -20 >&2
@@ -164,11 +175,12 @@ if [ "$score_only" -eq 0 ]; then
       continue
     fi
     echo "$lib: building ${projects[*]} ($tfm, $configuration)" >&2
-    build_library "$lib" "$out/$lib" || failed=1
+    build_library "$lib" "$out/$lib" "$repeat" || failed=1
     echo "  $lib: $(awk -F'\t' '{ printf "%s=%s ", $1, $2 }' "$out/$lib/status")" >&2
     if [ "$ca2000" -eq 1 ]; then
+      # Once: CA2000's time dwarfs the noise.
       echo "  $lib: again with CA2000 on" >&2
-      build_library "$lib" "$out/$lib/ca2000" "$out/ca2000.globalconfig" || failed=1
+      build_library "$lib" "$out/$lib/ca2000" 1 "$out/ca2000.globalconfig" || failed=1
     fi
   done
 fi

@@ -41,6 +41,9 @@ var inv = CultureInfo.InvariantCulture;
 Console.WriteLine($"CloseNotify analyzers at commit {analyzersCommit[..Math.Min(12, analyzersCommit.Length)]}; " +
     $"{labels.Count} labels from {labelsPath}; each library built for one TFM, {runs.FirstOrDefault()?.Status.GetValueOrDefault("configuration") ?? "?"}; " +
     $"times: the fastest of {runs.Select(r => r.Costs.Count).DefaultIfEmpty(0).Max()} build(s).");
+Console.WriteLine("Compiler server: " + string.Join(", ", runs.Select(r => r.Status.GetValueOrDefault("shared_compilation", "?")).Distinct()
+    .Select(v => v == "false" ? "off (UseSharedCompilation=false: each compilation loads and JIT-compiles the analyzers)" : "on")) +
+    "; load average before each library's builds: " + string.Join(", ", runs.Select(r => $"{r.Library} {r.Status.GetValueOrDefault("load", "?")}")) + ".");
 Console.WriteLine();
 Console.WriteLine("| library | rule | TP | FP | FN | precision | recall | silent labels held |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -258,6 +261,11 @@ static void CheckLabels(List<Label> labels, List<Run> runs, List<string> problem
         foreach (var commit in mine.Select(l => l.Commit).Distinct().Where(c => c != run.Head && c is not ("" or "-")))
         {
             problems.Add($"{run.Library}: labels made at commit {commit}, the checkout is at {run.Head}: lines may have moved");
+        }
+
+        foreach (var both in mine.GroupBy(l => (l.Rule, l.File, l.Line)).Where(g => g.Select(l => l.Expect).Distinct().Count() > 1))
+        {
+            problems.Add($"{run.Library}: {both.Key.Rule} {both.Key.File}:{both.Key.Line} is labelled both report and silent");
         }
 
         foreach (var label in mine.Where(_ => run.Root.Length > 0))
