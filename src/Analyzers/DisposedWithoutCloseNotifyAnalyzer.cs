@@ -44,19 +44,39 @@ namespace CloseNotify.Analyzers
                 // Symbols are looked up at the first body, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var options = start.Options;
+                var flows = new PerCompilation<CompilationFlowHolder>(_ => new CompilationFlowHolder(CompilationFlow.For(compilation, options)));
+                // The driver walks every body once for all analyzers; the model reads the operations it hands over. (A walk
+                // of our own, or per-body registrations, cost several times the rest of the rule: measured, see docs/corpus.md.)
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        if (flows.Get(c.CancellationToken).Flow is { } flow)
+                        {
+                            flow.Record(c.Operation, c.ContainingSymbol);
+                        }
+                    },
+                    BodyFactCollector.Kinds);
+
+                // The driver runs a member's operation actions before its block actions, so the body's facts are complete
+                // here; reported from the block, these diagnostics stay local to it (live in the IDE).
                 start.RegisterOperationBlockAction(block =>
                 {
-                    if (CompilationFlow.For(compilation, options) is { } flow && flow.Record(block) != null)
+                    if (flows.Get(block.CancellationToken).Flow is not { } flow)
                     {
-                        foreach (var root in block.OperationBlocks)
+                        return;
+                    }
+
+                    foreach (var root in block.OperationBlocks)
+                    {
+                        if (flow.FactsOf(root) is { HasTlsLocals: true } facts)
                         {
-                            AnalyzeOwnLocals(flow, block.OwningSymbol, root, block.ReportDiagnostic, block.CancellationToken);
+                            AnalyzeOwnLocals(flow, block.OwningSymbol, facts.Root, block.ReportDiagnostic, block.CancellationToken);
                         }
                     }
                 });
                 start.RegisterCompilationEndAction(end =>
                 {
-                    if (CompilationFlow.For(compilation, options) is { } flow && flow.Model(end.CancellationToken) is { IsEmpty: false } model)
+                    if (flows.Get(end.CancellationToken).Flow is { } flow && flow.Model(end.CancellationToken) is { IsEmpty: false } model)
                     {
                         foreach (var diagnostic in new AcrossMethods(flow, model, end.CancellationToken).Analyze())
                         {
@@ -65,6 +85,14 @@ namespace CloseNotify.Analyzers
                     }
                 });
             });
+        }
+
+        /// <summary>The compilation's flow, or none when it cannot see SslStream (a class, for <see cref="PerCompilation{T}"/>).</summary>
+        private sealed class CompilationFlowHolder
+        {
+            public CompilationFlowHolder(CompilationFlow? flow) => Flow = flow;
+
+            public CompilationFlow? Flow { get; }
         }
 
         /// <summary>The locals each function of the member owns alone, walked path by path.</summary>
@@ -83,7 +111,7 @@ namespace CloseNotify.Analyzers
                     continue;
                 }
 
-                var origins = new LocalOrigins(flow, root, entities);
+                var origins = new LocalOrigins(flow, owner, root, entities);
                 var effects = new LocalEffects(flow.Symbols, flow.SelfClosing, entities, origins.CreatedType, cancellationToken);
                 var sites = new SiteCollector(flow.Symbols, entities, Descriptors.DisposedWithoutCloseNotify, origins.Clause);
                 new StreamFlowWalker(effects, entities, sites.Add).Run(body, default);

@@ -189,7 +189,7 @@ namespace CloseNotify.Analyzers
         }
 
         /// <summary>A leaveOpen argument that is not the constant false.</summary>
-        public static bool LeavesOpen(IEnumerable<Microsoft.CodeAnalysis.Operations.IArgumentOperation> arguments)
+        public static bool LeavesOpen(ImmutableArray<Microsoft.CodeAnalysis.Operations.IArgumentOperation> arguments)
         {
             foreach (var argument in arguments)
             {
@@ -257,7 +257,7 @@ namespace CloseNotify.Analyzers
         }
 
         public bool IsShutdown(IMethodSymbol method) =>
-            ShutdownAsync != null && OverridesOrIs(method, ShutdownAsync);
+            ShutdownAsync != null && method.Name == "ShutdownAsync" && OverridesOrIs(method, ShutdownAsync);
 
         /// <summary>A call into the CloseNotify runtime (graceful close or abort) counts as a close.</summary>
         public bool IsRuntimeClose(IMethodSymbol method) =>

@@ -45,35 +45,34 @@ namespace CloseNotify.Analyzers.Flow
             var disposed = new HashSet<ISymbol>(
                 bodies.SelectMany(b => b.Disposals).Select(n => n.Symbol).Where(s => s is not null and not IMethodSymbol && _model.MayHoldTls(s)).Cast<ISymbol>(),
                 SymbolEqualityComparer.Default);
-            // The locals a method analysis already owns are its business alone.
-            var claimed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            foreach (var body in bodies)
-            {
-                foreach (var table in LocalStreams.FindOwnedByFunction(_flow.Symbols, body.Root).Values)
-                {
-                    claimed.UnionWith(table.Symbols);
-                }
-            }
-
-            disposed.RemoveWhere(claimed.Contains);
-
-            // A local a lambda or local function also sees may be closed there, later: precision over reach.
-            disposed.RemoveWhere(s => s is ILocalSymbol local && bodies.Any(b => StreamOwnership.IsCaptured(local, b.Root)));
             // The type's fields and properties that may hold a TLS stream are tracked whether or not they are disposed
             // directly: a local copy (var s = _stream;) may be what is disposed.
             var members = bodies.SelectMany(b => b.Uses.Concat(b.Closes).Concat(b.Disposals).Concat(b.Edges.Select(e => e.Source)))
-                .Select(n => n.Symbol).OfType<ISymbol>().Where(s => s is IFieldSymbol or IPropertySymbol && _model.MayHoldTls(s))
-                .Concat(disposed.Where(s => s is IFieldSymbol or IPropertySymbol))
-                .Where(s => IsMemberOf(s, type))
+                .Select(n => n.Symbol).OfType<ISymbol>().Where(s => s is IFieldSymbol or IPropertySymbol && IsMemberOf(s, type) && _model.MayHoldTls(s))
                 .Distinct<ISymbol>(SymbolEqualityComparer.Default).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-            var tracked = new HashSet<ISymbol>(members.Concat(disposed), SymbolEqualityComparer.Default);
-            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false);
-            members.RemoveAll(aliases.ContainsKey);
             if (members.Count == 0 && disposed.Count == 0)
             {
                 return;
             }
 
+            // The locals a method analysis already owns are its business alone; a local a lambda or local function also
+            // sees may be closed there, later (precision over reach).
+            var claimed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                if (body.HasTlsLocals)
+                {
+                    foreach (var table in LocalStreams.FindOwnedByFunction(_flow.Symbols, body.Root).Values)
+                    {
+                        claimed.UnionWith(table.Symbols);
+                    }
+                }
+            }
+
+            disposed.RemoveWhere(s => claimed.Contains(s) || s is ILocalSymbol local && StreamOwnership.IsCaptured(local, BodyOf(bodies, local)));
+            var tracked = new HashSet<ISymbol>(members.Concat(disposed), SymbolEqualityComparer.Default);
+            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            members.RemoveAll(aliases.ContainsKey);
             var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
             {
@@ -102,6 +101,21 @@ namespace CloseNotify.Analyzers.Flow
                 new StreamFlowWalker(effects, entities, sites.Add).Run(body, effects.EntryState());
                 diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
             }
+        }
+
+        /// <summary>The body a local is declared in.</summary>
+        private static IOperation BodyOf(List<BodyFacts> bodies, ILocalSymbol local)
+        {
+            foreach (var body in bodies)
+            {
+                if (local.DeclaringSyntaxReferences.Length > 0 && body.Root.Syntax.Span.Contains(local.DeclaringSyntaxReferences[0].Span)
+                    && body.Root.Syntax.SyntaxTree == local.DeclaringSyntaxReferences[0].SyntaxTree)
+                {
+                    return body.Root;
+                }
+            }
+
+            return bodies[0].Root;
         }
 
         /// <summary>A field or property this type's code reaches through <c>this</c>: its own, or a base type's.</summary>

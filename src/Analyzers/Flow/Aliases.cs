@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -82,7 +83,7 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>The stream an owner is made over, unless it is told to leave it open.</summary>
-        public static ISymbol? OwnedArgument(KnownSymbols symbols, IEnumerable<IArgumentOperation> arguments)
+        public static ISymbol? OwnedArgument(KnownSymbols symbols, ImmutableArray<IArgumentOperation> arguments)
         {
             IOperation? stream = null;
             foreach (var argument in arguments)

@@ -52,6 +52,9 @@ namespace CloseNotify.Analyzers.Flow
             Edges.Count == 0 && Aliases.Count == 0 && Uses.Count == 0 && Closes.Count == 0 && Disposals.Count == 0 && Transports.Count == 0
             && ClosedParameters.Count == 0 && DisposedParameters.Count == 0 && UsedParameters.Count == 0;
 
+        /// <summary>A local of the body holds an SslStream by its own evidence (the local analysis has work to do).</summary>
+        public bool HasTlsLocals { get; set; }
+
         public INamedTypeSymbol? ContainingType => Owner.ContainingType;
     }
 }

@@ -9,19 +9,18 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace CloseNotify.Analyzers.Flow
 {
     /// <summary>
-    /// The flow model of one compilation, shared by the rules that read it. Each rule feeds it every body the driver
-    /// gives it (<see cref="Record"/>), and reads it at the end of the compilation (<see cref="Model"/>): every rule
-    /// sees every body before its own end, so the model is complete whichever rule builds it. A body fed by two rules
-    /// is read once; the second waits for the first.
+    /// The flow model of one compilation. The rule feeds it every operation the driver gives it (<see cref="Record"/>),
+    /// and reads it at the end of the compilation (<see cref="Model"/>), when every body has been seen.
     /// </summary>
     internal sealed class CompilationFlow
     {
         private static readonly ConditionalWeakTable<Compilation, Holder> Flows = new ConditionalWeakTable<Compilation, Holder>();
 
-        private readonly ConcurrentDictionary<SyntaxNode, Lazy<BodyFacts?>> _bodies = new ConcurrentDictionary<SyntaxNode, Lazy<BodyFacts?>>();
+        private readonly ConcurrentDictionary<SyntaxNode, BodyFacts> _bodies = new ConcurrentDictionary<SyntaxNode, BodyFacts>();
         private readonly Compilation _compilation;
         private readonly ValueSources _sources;
         private readonly object _gate = new object();
+        private readonly BodyFactCollector _collector;
         private FlowModel? _model;
 
         private CompilationFlow(Compilation compilation, KnownSymbols symbols)
@@ -30,6 +29,11 @@ namespace CloseNotify.Analyzers.Flow
             Symbols = symbols;
             _sources = new ValueSources(symbols, compilation.Assembly);
             SelfClosing = new SelfClosingTypes(symbols, compilation);
+            _collector = new BodyFactCollector(symbols, _sources, (operation, owner) =>
+            {
+                var root = OperationHelpers.RootOf(operation);
+                return _bodies.GetOrAdd(root.Syntax, _ => new BodyFacts(owner, root));
+            });
         }
 
         public KnownSymbols Symbols { get; }
@@ -42,32 +46,13 @@ namespace CloseNotify.Analyzers.Flow
         public static CompilationFlow? For(Compilation compilation, AnalyzerOptions options) =>
             Flows.GetValue(compilation, c => new Holder(KnownSymbols.TryCreate(c, TlsOptions.Read(options, c)) is { } symbols ? new CompilationFlow(c, symbols) : null)).Flow;
 
-        /// <summary>Reads one member's bodies into the model (once, whichever rule asks first).</summary>
-        public BodyFacts? Record(OperationBlockAnalysisContext context)
-        {
-            if (context.OperationBlocks.IsEmpty)
-            {
-                return null;
-            }
+        /// <summary>Reads one operation the driver hands over (one of <see cref="BodyFactCollector.Kinds"/>). The driver
+        /// runs one analyzer's actions on one body in sequence, so a body's facts are only ever written by one thread.</summary>
+        public void Record(IOperation operation, ISymbol owner) => _collector.Visit(operation, owner);
 
-            var owner = context.OwningSymbol;
-            var blocks = context.OperationBlocks;
-            var lazy = _bodies.GetOrAdd(blocks[0].Syntax, _ => new Lazy<BodyFacts?>(
-                () =>
-                {
-                    var collector = new BodyFactCollector(Symbols, _sources);
-                    BodyFacts? facts = null;
-                    foreach (var block in blocks)
-                    {
-                        var read = collector.Collect(owner, block);
-                        facts = facts == null || facts.IsEmpty ? read : Merge(facts, read);
-                    }
-
-                    return facts == null || facts.IsEmpty ? null : facts;
-                },
-                LazyThreadSafetyMode.ExecutionAndPublication));
-            return lazy.Value;
-        }
+        /// <summary>What the model read of a body (null when nothing: no stream in it), from any operation of it (the
+        /// driver's operation blocks are the method's block, below its IMethodBodyOperation).</summary>
+        public BodyFacts? FactsOf(IOperation operation) => _bodies.TryGetValue(OperationHelpers.RootOf(operation).Syntax, out var facts) ? facts : null;
 
         /// <summary>The model, built at the first call after every body was recorded.</summary>
         public FlowModel Model(CancellationToken cancellationToken)
@@ -76,7 +61,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (_model == null)
                 {
-                    var bodies = _bodies.Values.Select(b => b.Value).Where(b => b != null).Cast<BodyFacts>()
+                    var bodies = _bodies.Values.Where(b => !b.IsEmpty)
                         .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart).ToList();
                     _model = FlowModel.Build(_compilation, Symbols, _sources, bodies, cancellationToken);
                 }
@@ -90,20 +75,6 @@ namespace CloseNotify.Analyzers.Flow
             public Holder(CompilationFlow? flow) => Flow = flow;
 
             public CompilationFlow? Flow { get; }
-        }
-
-        private static BodyFacts Merge(BodyFacts into, BodyFacts more)
-        {
-            into.Edges.AddRange(more.Edges);
-            into.Aliases.AddRange(more.Aliases);
-            into.Uses.AddRange(more.Uses);
-            into.Closes.AddRange(more.Closes);
-            into.Disposals.AddRange(more.Disposals);
-            into.Transports.AddRange(more.Transports);
-            into.ClosedParameters.UnionWith(more.ClosedParameters);
-            into.DisposedParameters.UnionWith(more.DisposedParameters);
-            into.UsedParameters.UnionWith(more.UsedParameters);
-            return into;
         }
     }
 }

@@ -67,7 +67,10 @@ namespace CloseNotify.Analyzers.Flow
                 return Empty;
             }
 
-            MemberLinks.Add(compilation, sources, edges, aliases, cancellationToken);
+            MemberLinks.Add(
+                bodies.Select(b => b.ContainingType).OfType<INamedTypeSymbol>().Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default),
+                sources, edges, aliases, cancellationToken);
+            AddSetterValues(sources, edges);
             AddTestedBackwards(edges, aliases);
             AddDeclaredOrigins(symbols, bodies, edges);
 
@@ -128,6 +131,24 @@ namespace CloseNotify.Analyzers.Flow
 
                 closedParameters.UnionWith(body.ClosedParameters);
                 disposedParameters.UnionWith(body.DisposedParameters);
+
+                // var ssl = stream as SslStream; ssl.ShutdownAsync(): what a local copy of a parameter does, the parameter does.
+                foreach (var (target, source) in body.Edges)
+                {
+                    if (target.Symbol is ILocalSymbol copy && source.Symbol is IParameterSymbol parameter
+                        && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, body.Owner))
+                    {
+                        if (body.Closes.Contains(target))
+                        {
+                            closedParameters.Add(parameter.OriginalDefinition);
+                        }
+
+                        if (body.Disposals.Contains(target))
+                        {
+                            disposedParameters.Add(parameter.OriginalDefinition);
+                        }
+                    }
+                }
                 if (body.ContainingType is { } type)
                 {
                     if (!bodiesByType.TryGetValue(type, out var list))
@@ -208,6 +229,30 @@ namespace CloseNotify.Analyzers.Flow
                     && ValueSources.TypeOf(symbol) is { } type && symbols.IsSslStream(type))
                 {
                     edges.Add((node, Node.From(TlsOrigin.Declared(symbol, type))));
+                }
+            }
+        }
+
+        /// <summary>A setter's value parameter is whatever is assigned to its property (read where the setter uses it).</summary>
+        private static void AddSetterValues(ValueSources sources, List<(Node Target, Node Source)> edges)
+        {
+            var values = new HashSet<IParameterSymbol>(SymbolEqualityComparer.Default);
+            foreach (var (target, source) in edges)
+            {
+                foreach (var node in new[] { target, source })
+                {
+                    if (node.Symbol is IParameterSymbol { ContainingSymbol: IMethodSymbol { MethodKind: MethodKind.PropertySet } } parameter)
+                    {
+                        values.Add(parameter);
+                    }
+                }
+            }
+
+            foreach (var value in values)
+            {
+                if (((IMethodSymbol)value.ContainingSymbol).AssociatedSymbol is IPropertySymbol property && sources.IsRelevant(property.Type))
+                {
+                    edges.Add((Node.Of(value), Node.Of(property)));
                 }
             }
         }

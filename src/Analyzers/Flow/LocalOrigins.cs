@@ -12,7 +12,7 @@ namespace CloseNotify.Analyzers.Flow
 
         private readonly EntityTable _entities;
 
-        public LocalOrigins(CompilationFlow flow, IOperation root, EntityTable entities)
+        public LocalOrigins(CompilationFlow flow, ISymbol owner, IOperation root, EntityTable entities)
         {
             _entities = entities;
             var nodes = new List<Node>();
@@ -30,7 +30,7 @@ namespace CloseNotify.Analyzers.Flow
                 }
 
                 nodes.Clear();
-                flow.Sources.Add(value, nodes, root.SemanticModel?.GetEnclosingSymbol(root.Syntax.SpanStart) ?? flow.Symbols.SslStream);
+                flow.Sources.Add(value, nodes, owner);
                 foreach (var node in nodes)
                 {
                     if (node.Kind == NodeKind.Origin)

@@ -11,23 +11,14 @@ namespace CloseNotify.Analyzers.Flow
     /// </summary>
     internal static class MemberLinks
     {
-        public static void Add(Compilation compilation, ValueSources sources, List<(Node Target, Node Source)> edges, List<(Node Property, Node Field)> aliases, CancellationToken cancellationToken)
+        /// <summary>Links the members of <paramref name="types"/>: the types whose bodies the model read (an implementation
+        /// that returns or stores a stream has a body that says so).</summary>
+        public static void Add(IEnumerable<INamedTypeSymbol> types, ValueSources sources, List<(Node Target, Node Source)> edges, List<(Node Property, Node Field)> aliases, CancellationToken cancellationToken)
         {
-            var types = new Stack<INamespaceOrTypeSymbol>();
-            types.Push(compilation.SourceModule.GlobalNamespace);
-            while (types.Count > 0)
+            foreach (var type in types)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var current = types.Pop();
-                foreach (var member in current.GetMembers())
-                {
-                    if (member is INamespaceOrTypeSymbol nested)
-                    {
-                        types.Push(nested);
-                    }
-                }
-
-                if (current is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct } type)
+                if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
                 {
                     LinkType(type, sources, edges, aliases);
                 }

@@ -1,5 +1,5 @@
 using System;
-using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -105,7 +105,7 @@ namespace CloseNotify.Analyzers.Flow
             return _symbols.IsUse(method) ? state.Use(_entities.GroupOf(entity)) : state;
         }
 
-        private StreamState ApplyArguments(IReadOnlyList<IArgumentOperation> arguments, IMethodSymbol method, StreamState state)
+        private StreamState ApplyArguments(ImmutableArray<IArgumentOperation> arguments, IMethodSymbol method, StreamState state)
         {
             foreach (var argument in arguments)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -15,6 +16,10 @@ namespace CloseNotify.Analyzers.Flow
         private readonly KnownSymbols _symbols;
         private readonly IAssemblySymbol _assembly;
 
+        // By reference: a type symbol is one object per compilation, and a miss only costs a second computation.
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool> _relevant =
+            new System.Collections.Concurrent.ConcurrentDictionary<ITypeSymbol, bool>(ReferenceComparer.Instance);
+
         public ValueSources(KnownSymbols symbols, IAssemblySymbol assembly)
         {
             _symbols = symbols;
@@ -26,8 +31,24 @@ namespace CloseNotify.Analyzers.Flow
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
 
         /// <summary>Can a symbol of this type hold a TLS stream, or produce one (a delegate, a task of one)?</summary>
-        public bool IsRelevant(ITypeSymbol? type) =>
-            _symbols.CanHoldSslStream(type) || _symbols.IsOwnerLike(type) || _symbols.CanHoldSslStream(ResultType(type));
+        public bool IsRelevant(ITypeSymbol? type)
+        {
+            // Asked for nearly every argument, assignment and declaration of the compilation: value types, strings, arrays
+            // and type parameters are rejected without a lookup, every other type is answered once.
+            if (type is not { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Delegate })
+            {
+                return false;
+            }
+
+            // No lambda: a capturing one would be allocated at every call.
+            if (!_relevant.TryGetValue(type, out var relevant))
+            {
+                relevant = _symbols.CanHoldSslStream(type) || _symbols.IsOwnerLike(type) || _symbols.CanHoldSslStream(ResultType(type));
+                _relevant.TryAdd(type, relevant);
+            }
+
+            return relevant;
+        }
 
         /// <summary>The stream a delegate or a task of this type yields, if any.</summary>
         public static ITypeSymbol? ResultType(ITypeSymbol? type)
@@ -174,7 +195,7 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        private void AddOwnedStream(IEnumerable<IArgumentOperation> arguments, List<Node> into, ISymbol container)
+        private void AddOwnedStream(ImmutableArray<IArgumentOperation> arguments, List<Node> into, ISymbol container)
         {
             foreach (var argument in arguments)
             {
@@ -184,6 +205,15 @@ namespace CloseNotify.Analyzers.Flow
                     return;
                 }
             }
+        }
+
+        private sealed class ReferenceComparer : IEqualityComparer<ITypeSymbol>
+        {
+            public static readonly ReferenceComparer Instance = new ReferenceComparer();
+
+            public bool Equals(ITypeSymbol? x, ITypeSymbol? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(ITypeSymbol obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }
     }
 }
