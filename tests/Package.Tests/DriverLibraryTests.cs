@@ -50,11 +50,8 @@ namespace CloseNotify.Package.Tests
         [Fact]
         public void Library_referencing_only_CloseNotify_builds_with_Nullable_and_warnings_as_errors_in_every_target_after_dotnet_format()
         {
-            var consumer = Consumers.DriverLibrary(_fixture, "DriverLibraryFormat", PackageFixture.RuntimePackage);
+            var consumer = FormattedDriverLibrary("DriverLibraryFormat", PackageFixture.RuntimePackage);
 
-            var fix = consumer.Format(FormatArguments);
-            Assert.True(fix.ExitCode == 0, fix.ToString());
-            _output.WriteLine(consumer.Read("Upgrade.cs") + consumer.Read("NativeSession.cs") + consumer.Read("Shutdown.cs"));
             Assert.Contains("await TlsClose.GracefulAsync(ssl)", consumer.Read("Upgrade.cs"), StringComparison.Ordinal);
             Assert.Contains("OpenSslShutdown.Drive(_ssl);", consumer.Read("NativeSession.cs"), StringComparison.Ordinal);
             Assert.Contains("TlsErrors.IsBenign(ex)", consumer.Read("Shutdown.cs"), StringComparison.Ordinal);
@@ -79,11 +76,7 @@ namespace CloseNotify.Package.Tests
         [Fact]
         public void Project_referencing_only_CloseNotify_Analyzers_builds_in_every_target_after_dotnet_format()
         {
-            var consumer = Consumers.DriverLibrary(_fixture, "AnalyzersOnlyFormat", PackageFixture.AnalyzersPackage);
-
-            var fix = consumer.Format(FormatArguments);
-            Assert.True(fix.ExitCode == 0, fix.ToString());
-            _output.WriteLine(consumer.Read("Upgrade.cs") + consumer.Read("NativeSession.cs") + consumer.Read("Shutdown.cs"));
+            var consumer = FormattedDriverLibrary("AnalyzersOnlyFormat", PackageFixture.AnalyzersPackage);
 
             var build = consumer.Build();
             _output.WriteLine($"build: {build.Elapsed.TotalSeconds:F1} s");
@@ -103,6 +96,16 @@ namespace CloseNotify.Package.Tests
             }
 
             AssertBuiltEveryTarget(consumer);
+        }
+
+        /// <summary>A driver library of its own, after `dotnet format` applied every TLS fix it offers.</summary>
+        private Consumer FormattedDriverLibrary(string name, string package)
+        {
+            var consumer = Consumers.DriverLibrary(_fixture, name, package);
+            var fix = consumer.Format(FormatArguments);
+            Assert.True(fix.ExitCode == 0, fix.ToString());
+            _output.WriteLine(consumer.Read("Upgrade.cs") + consumer.Read("NativeSession.cs") + consumer.Read("Shutdown.cs"));
+            return consumer;
         }
 
         /// <summary>A build (not yet fixed) reports each misuse of Consumers/Library in each target it applies to, and
