@@ -21,9 +21,22 @@ namespace CloseNotify
         public static readonly byte[] DiscardBuffer = new byte[DrainBufferSize];
 
         private readonly long startTimestamp;
+#if SHUTDOWN_BY_REFLECTION
+        private readonly Func<SslStream, Task>? shutdownAsync;
 
         public CloseRun(Stream stream, TlsCloseOptions options)
+            : this(stream, options, SslShutdown.Start)
         {
+        }
+
+        /// <summary>A close that calls <paramref name="shutdownAsync"/> for ShutdownAsync; null plays a framework without it.</summary>
+        internal CloseRun(Stream stream, TlsCloseOptions options, Func<SslStream, Task>? shutdownAsync)
+        {
+            this.shutdownAsync = shutdownAsync;
+#else
+        public CloseRun(Stream stream, TlsCloseOptions options)
+        {
+#endif
             Stream = stream;
             Options = options;
             Ssl = stream as SslStream;
@@ -44,6 +57,20 @@ namespace CloseNotify
 
         /// <summary>Whether there is anything to close: an authenticated TLS session, or a socket to half-close.</summary>
         public bool HasSession => Ssl != null ? Ssl.IsAuthenticated : Socket != null;
+
+        /// <summary>Whether <see cref="StartShutdown"/> can send a close_notify: false only for the netstandard2.0 and
+        /// net462 builds on a framework whose SslStream has no ShutdownAsync (.NET Framework 4.6.x).</summary>
+#if SHUTDOWN_BY_REFLECTION
+        public bool CanSendCloseNotify => shutdownAsync != null;
+#else
+        public bool CanSendCloseNotify => true;
+#endif
+
+        /// <summary>What the close does first: close_notify on a TLS stream that can send one; otherwise a FIN on the
+        /// socket, when one is reachable (a TLS stream that cannot send close_notify then ends like a plain TCP stream,
+        /// which its peer answers by closing, so the drain still ends early and no unread byte turns the close into a
+        /// reset); otherwise nothing, and there is nothing to drain either.</summary>
+        public bool CanStartClose => (Ssl != null && CanSendCloseNotify) || Socket != null;
 
         /// <summary>Why there is nothing to close: <see cref="TlsCloseOutcome.AlreadyClosed"/> for a disposed
         /// <see cref="SslStream"/>, <see cref="TlsCloseOutcome.NoSession"/> otherwise.</summary>
@@ -98,7 +125,11 @@ namespace CloseNotify
             Task shutdown;
             try
             {
+#if SHUTDOWN_BY_REFLECTION
+                shutdown = shutdownAsync!(Ssl!);
+#else
                 shutdown = Ssl!.ShutdownAsync();
+#endif
             }
             catch (InvalidOperationException e) when (IsShutDownAlready(e))
             {
@@ -124,6 +155,11 @@ namespace CloseNotify
                 if (Ssl == null)
                 {
                     return TlsCloseOutcome.Clean; // a plain TCP stream ends at the peer's FIN
+                }
+
+                if (!CanSendCloseNotify)
+                {
+                    return TlsCloseOutcome.CloseNotifyUnsupported; // however the peer ended, ours was a bare FIN
                 }
 
                 var observer = Transports.ObserverOf(Ssl);
@@ -167,7 +203,8 @@ namespace CloseNotify
         /// <summary>Ends the close: disposes the stream unless the caller keeps it and the close went well.</summary>
         public TlsCloseResult Finish(TlsCloseOutcome outcome, Exception? benignError)
         {
-            var keep = Options.LeaveOpen && outcome is TlsCloseOutcome.Clean or TlsCloseOutcome.EndOfStream or TlsCloseOutcome.NoSession;
+            var keep = Options.LeaveOpen && outcome is TlsCloseOutcome.Clean or TlsCloseOutcome.EndOfStream or TlsCloseOutcome.NoSession
+                or TlsCloseOutcome.CloseNotifyUnsupported;
             if (!keep)
             {
                 DisposeQuietly();

@@ -16,11 +16,13 @@ namespace CloseNotify
         public abstract int Shutdown(IntPtr ssl);
 
         /// <summary>Calls <c>SSL_read(ssl, buffer, buffer.Length)</c>, used to drain what the peer sends after our
-        /// close_notify until its own close_notify (the way the OpenSSL manual asks for a bidirectional shutdown).</summary>
+        /// close_notify until its own close_notify (the way the OpenSSL manual asks for a bidirectional shutdown). An
+        /// array, not a span, so that the binding is the same on every target framework without System.Memory, and
+        /// matches the usual <c>SSL_read(IntPtr, byte[], int)</c> declaration.</summary>
         /// <param name="ssl">The <c>SSL*</c>.</param>
-        /// <param name="buffer">Where to read; its content is discarded.</param>
+        /// <param name="buffer">Where to read, from its start, at most its length; its content is discarded.</param>
         /// <returns>What <c>SSL_read</c> returned.</returns>
-        public abstract int Read(IntPtr ssl, Span<byte> buffer);
+        public abstract int Read(IntPtr ssl, byte[] buffer);
 
         /// <summary>Calls <c>SSL_get_error(ssl, result)</c>.</summary>
         /// <param name="ssl">The <c>SSL*</c>.</param>

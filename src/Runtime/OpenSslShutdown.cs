@@ -161,7 +161,7 @@ namespace CloseNotify
                     int result;
                     if (reading)
                     {
-                        result = binding.Read(ssl, buffer.AsSpan(0, CloseRun.DrainBufferSize));
+                        result = binding.Read(ssl, buffer);
                         if (result > 0)
                         {
                             drained += result;

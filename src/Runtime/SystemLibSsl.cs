@@ -20,13 +20,7 @@ namespace CloseNotify
 
         public override int Shutdown(IntPtr ssl) => SSL_shutdown(ssl);
 
-        public override unsafe int Read(IntPtr ssl, Span<byte> buffer)
-        {
-            fixed (byte* p = buffer)
-            {
-                return SSL_read(ssl, p, buffer.Length);
-            }
-        }
+        public override int Read(IntPtr ssl, byte[] buffer) => SSL_read(ssl, buffer, buffer.Length);
 
         public override int GetError(IntPtr ssl, int result) => SSL_get_error(ssl, result);
 
@@ -70,7 +64,7 @@ namespace CloseNotify
         private static extern int SSL_shutdown(IntPtr ssl);
 
         [DllImport(Ssl, SetLastError = true)]
-        private static extern unsafe int SSL_read(IntPtr ssl, byte* buffer, int count);
+        private static extern int SSL_read(IntPtr ssl, byte[] buffer, int count);
 
         [DllImport(Ssl)]
         private static extern int SSL_get_error(IntPtr ssl, int result);

@@ -19,7 +19,9 @@ namespace CloseNotify
         /// <remarks>Benign ends (reset, end of stream, time-out, byte limit, stream already disposed) are reported in
         /// the result, never thrown. A <see cref="System.Net.Sockets.NetworkStream"/> (a connection without TLS) is
         /// closed the same way at the TCP level: FIN, then drain. Any other stream has no session to close and is only
-        /// disposed (<see cref="TlsCloseOutcome.NoSession"/>).</remarks>
+        /// disposed (<see cref="TlsCloseOutcome.NoSession"/>). On .NET Framework 4.6.x, whose SslStream cannot send
+        /// close_notify, the close sends a TCP FIN in its place (where a socket is reachable), drains the same way and
+        /// reports <see cref="TlsCloseOutcome.CloseNotifyUnsupported"/>.</remarks>
         /// <param name="stream">The <see cref="System.Net.Security.SslStream"/> (or the socket stream) to close.</param>
         /// <param name="options">Bounds of the close; <see cref="TlsCloseOptions.Default"/> when null.</param>
         /// <param name="cancellationToken">Cancels the close: the transport is then disposed and
@@ -60,15 +62,7 @@ namespace CloseNotify
                 throw new ArgumentNullException(nameof(stream));
             }
 
-            var run = new CloseRun(stream, options ?? TlsCloseOptions.Default);
-            if (run.Socket == null)
-            {
-                // No socket whose receive time-out bounds a blocking read: use the asynchronous close, which is
-                // bounded by cancellation and disposal. It never resumes on the caller's context, so this cannot deadlock.
-                return GracefulCoreAsync(run, CancellationToken.None).GetAwaiter().GetResult();
-            }
-
-            return GracefulOnSocket(run);
+            return Graceful(new CloseRun(stream, options ?? TlsCloseOptions.Default));
         }
 
         /// <summary>Ends the connection now, without close_notify: the socket under <paramref name="stream"/> (if one
@@ -104,11 +98,29 @@ namespace CloseNotify
             CloseRun.DisposeQuietly(stream);
         }
 
-        private static async Task<TlsCloseResult> GracefulCoreAsync(CloseRun run, CancellationToken cancellationToken)
+        internal static TlsCloseResult Graceful(CloseRun run)
+        {
+            if (run.Socket == null)
+            {
+                // No socket whose receive time-out bounds a blocking read: use the asynchronous close, which is
+                // bounded by cancellation and disposal. It never resumes on the caller's context, so this cannot deadlock.
+                return GracefulCoreAsync(run, CancellationToken.None).GetAwaiter().GetResult();
+            }
+
+            return GracefulOnSocket(run);
+        }
+
+        internal static async Task<TlsCloseResult> GracefulCoreAsync(CloseRun run, CancellationToken cancellationToken)
         {
             if (!run.HasSession)
             {
                 return run.Finish(run.NoSessionOutcome, null);
+            }
+
+            if (!run.CanStartClose)
+            {
+                // No close_notify and no socket to send a FIN on: the peer is told nothing, so a drain would only wait.
+                return run.Finish(TlsCloseOutcome.CloseNotifyUnsupported, null);
             }
 
             var timeout = TimeoutSources.Rent(run.Options.DrainTimeout);
@@ -122,7 +134,7 @@ namespace CloseNotify
                 using var onCancel = cancellationToken.CanBeCanceled
                     ? cancellationToken.Register(static s => ((CancellationTokenSource)s!).Cancel(), timeout)
                     : default;
-                if (run.Ssl != null)
+                if (run.Ssl != null && run.CanSendCloseNotify)
                 {
                     var shutdown = run.StartShutdown();
                     if (!shutdown.IsCompleted)
@@ -144,7 +156,11 @@ namespace CloseNotify
                 sending = false;
                 while (true)
                 {
+#if SPAN_STREAMS
                     var read = await run.Stream.ReadAsync(buffer.AsMemory(0, CloseRun.DrainBufferSize), timeout.Token).ConfigureAwait(false);
+#else
+                    var read = await run.Stream.ReadAsync(buffer, 0, CloseRun.DrainBufferSize, timeout.Token).ConfigureAwait(false);
+#endif
                     if (run.OnRead(read) is { } outcome)
                     {
                         // The deadline may have fired right after the last read and disposed the stream: the close then
@@ -191,7 +207,7 @@ namespace CloseNotify
             try
             {
                 savedTimeout = socket.ReceiveTimeout;
-                if (run.Ssl != null)
+                if (run.Ssl != null && run.CanSendCloseNotify)
                 {
                     var shutdown = run.StartShutdown();
                     if (!shutdown.Wait(run.Remaining))

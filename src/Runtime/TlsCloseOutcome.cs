@@ -26,11 +26,19 @@ namespace CloseNotify
         PeerReset,
 
         /// <summary>The stream was already disposed before the close began. (A stream already shut down with
-        /// <see cref="System.Net.Security.SslStream.ShutdownAsync"/> is still drained: its outcome is the drain's.)</summary>
+        /// <c>SslStream.ShutdownAsync()</c> is still drained: its outcome is the drain's.)</summary>
         AlreadyClosed,
 
         /// <summary>There was no TLS session to close: the stream was never authenticated, or is neither an
         /// <see cref="System.Net.Security.SslStream"/> nor a socket stream. It was disposed without a close_notify.</summary>
         NoSession,
+
+        /// <summary>The running framework's <see cref="System.Net.Security.SslStream"/> cannot send close_notify: it has
+        /// no public <c>ShutdownAsync</c> (.NET Framework 4.6.x, which runs the netstandard2.0 or net462 build of this
+        /// library). The close sent a TCP FIN in its place, drained what the peer still sent until it closed, and
+        /// disposed the stream (unless <see cref="TlsCloseOptions.LeaveOpen"/>), as a graceful close does; with no
+        /// socket reachable there is nothing to drain, and it only disposed it. The peer sees a TCP close without
+        /// close_notify. A drain that timed out, hit the byte limit or was reset reports that outcome instead.</summary>
+        CloseNotifyUnsupported,
     }
 }

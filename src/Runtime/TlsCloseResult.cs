@@ -42,7 +42,17 @@ namespace CloseNotify
         public override bool Equals(object? obj) => obj is TlsCloseResult other && Equals(other);
 
         /// <inheritdoc />
-        public override int GetHashCode() => HashCode.Combine(Outcome, BytesDrained, Elapsed, BenignError);
+        public override int GetHashCode()
+        {
+            // By hand: System.HashCode is not in netstandard2.0 or .NET Framework, and the runtime takes no package for it.
+            unchecked
+            {
+                var hash = (int)Outcome;
+                hash = (hash * 397) ^ BytesDrained.GetHashCode();
+                hash = (hash * 397) ^ Elapsed.GetHashCode();
+                return (hash * 397) ^ (BenignError?.GetHashCode() ?? 0);
+            }
+        }
 
         /// <summary>Compares two results.</summary>
         public static bool operator ==(TlsCloseResult left, TlsCloseResult right) => left.Equals(right);

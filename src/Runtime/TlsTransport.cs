@@ -61,11 +61,26 @@ namespace CloseNotify
         public override int Read(byte[] buffer, int offset, int count) => Observe(Transport.Read(buffer, offset, count), count);
 
         /// <inheritdoc />
-        public override int Read(Span<byte> buffer) => Observe(Transport.Read(buffer), buffer.Length);
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+#if SPAN_STREAMS
+            return ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+#else
+            // A read that completed at once is observed and returned as it is: no state machine.
+            var read = Transport.ReadAsync(buffer, offset, count, cancellationToken);
+            if (read.Status != TaskStatus.RanToCompletion)
+            {
+                return ObserveAsync(read, count);
+            }
+
+            Observe(read.Result, count);
+            return read;
+#endif
+        }
+#if SPAN_STREAMS
 
         /// <inheritdoc />
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+        public override int Read(Span<byte> buffer) => Observe(Transport.Read(buffer), buffer.Length);
 
         /// <inheritdoc />
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
@@ -78,18 +93,19 @@ namespace CloseNotify
         }
 
         /// <inheritdoc />
-        public override void Write(byte[] buffer, int offset, int count) => Transport.Write(buffer, offset, count);
-
-        /// <inheritdoc />
         public override void Write(ReadOnlySpan<byte> buffer) => Transport.Write(buffer);
-
-        /// <inheritdoc />
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Transport.WriteAsync(buffer, offset, count, cancellationToken);
 
         /// <inheritdoc />
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken) =>
             Transport.WriteAsync(buffer, cancellationToken);
+#endif
+
+        /// <inheritdoc />
+        public override void Write(byte[] buffer, int offset, int count) => Transport.Write(buffer, offset, count);
+
+        /// <inheritdoc />
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            Transport.WriteAsync(buffer, offset, count, cancellationToken);
 
         /// <inheritdoc />
         public override void Flush() => Transport.Flush();
@@ -114,11 +130,16 @@ namespace CloseNotify
             base.Dispose(disposing);
         }
 
+#if SPAN_STREAMS
 #if NET6_0_OR_GREATER
         [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
 #endif
         private async ValueTask<int> ObserveAsync(ValueTask<int> read, int requested) =>
             Observe(await read.ConfigureAwait(false), requested);
+#else
+        private async Task<int> ObserveAsync(Task<int> read, int requested) =>
+            Observe(await read.ConfigureAwait(false), requested);
+#endif
 
         private int Observe(int read, int requested)
         {

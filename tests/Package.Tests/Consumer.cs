@@ -5,7 +5,7 @@ using System.Linq;
 
 namespace CloseNotify.Package.Tests
 {
-    /// <summary>A throwaway project that installs CloseNotify from the local feed, the way a user's project does.
+    /// <summary>A throwaway project that installs a package of ours from the local feed, the way a user's project does.
     /// Restored once when created; every build is a full rebuild (<c>--no-incremental</c>), because an up-to-date
     /// compile prints no warnings at all.</summary>
     public sealed class Consumer
@@ -47,15 +47,16 @@ namespace CloseNotify.Package.Tests
             return consumer;
         }
 
-        /// <summary>A project file that references the package and whatever else <paramref name="items"/> says.</summary>
-        public static string ProjectXml(string targetFrameworks, string properties = "", string items = "") => $@"<Project Sdk=""Microsoft.NET.Sdk"">
+        /// <summary>A project file that references <paramref name="package"/> (the runtime package unless told) and
+        /// whatever else <paramref name="items"/> says.</summary>
+        public static string ProjectXml(string targetFrameworks, string properties = "", string items = "", string package = PackageFixture.RuntimePackage, string nullable = "disable") => $@"<Project Sdk=""Microsoft.NET.Sdk"">
   <PropertyGroup>
     <TargetFrameworks>{targetFrameworks}</TargetFrameworks>
-    <Nullable>disable</Nullable>
+    <Nullable>{nullable}</Nullable>
     <ImplicitUsings>disable</ImplicitUsings>
 {properties}  </PropertyGroup>
   <ItemGroup>
-    <PackageReference Include=""CloseNotify"" Version=""{PackageFixture.PackageVersion}"" />
+    <PackageReference Include=""{package}"" Version=""{PackageFixture.PackageVersion}"" />
 {items}  </ItemGroup>
 </Project>
 ";

@@ -13,9 +13,25 @@ namespace CloseNotify.Package.Tests
 
         public static readonly string[] LibraryTargets = { Net8, NetStandard21 };
 
+        /// <summary>Every framework a driver library ships for, and the one the tests run on.</summary>
+        public static readonly string[] DriverTargets = { "netstandard2.0", "net462", "net472", NetStandard21, Net8, "net10.0" };
+
+        /// <summary>The driver targets whose SslStream has ShutdownAsync in its reference surface.</summary>
+        public static readonly string[] WithShutdownAsync = { "net472", NetStandard21, Net8, "net10.0" };
+
         /// <summary>Every misuse of Consumers/Misuse plus the correct code, built for net8.0 and netstandard2.1.</summary>
         public static Consumer Misuse(PackageFixture fixture) =>
             fixture.Consumer("Misuse", f => Consumer.Create(f, "Misuse", "Misuse", Consumer.ProjectXml(string.Join(";", LibraryTargets))));
+
+        /// <summary>The sources of Consumers/Library in a project built for every driver target, the way such libraries
+        /// are written (Nullable enabled, so a C# version past netstandard2.0's and .NET Framework's default 7.3),
+        /// referencing <paramref name="package"/> only.</summary>
+        public static Consumer DriverLibrary(PackageFixture fixture, string name, string package) =>
+            fixture.Consumer(name, f => Consumer.Create(f, name, "Library", Consumer.ProjectXml(
+                string.Join(";", DriverTargets),
+                properties: "    <LangVersion>latest</LangVersion>\n",
+                package: package,
+                nullable: "enable")));
 
         public static string HelpUri(string id) => $"https://github.com/closenotify/closenotify/blob/main/docs/rules/{id}.md";
 

@@ -7,7 +7,7 @@ namespace CloseNotify.Package.Tests
 {
     /// <summary>Where each misuse in <c>Consumers/Misuse</c> must be reported: the position of an anchor text, found
     /// in the file itself so that editing a consumer source cannot silently move an expectation.</summary>
-    public sealed record ExpectedDiagnostic(string Id, string File, string Anchor)
+    public sealed record ExpectedDiagnostic(string Id, string File, string Anchor, IReadOnlyList<string>? Targets = null)
     {
         public static readonly IReadOnlyList<ExpectedDiagnostic> All = new[]
         {
@@ -17,6 +17,19 @@ namespace CloseNotify.Package.Tests
             new ExpectedDiagnostic("TLS002", "Tls002Misuse.cs", "SSL_shutdown(_ssl)"),
             new ExpectedDiagnostic("TLS003", "Tls003Misuse.cs", "catch"),
         };
+
+        /// <summary>Where each misuse in <c>Consumers/Library</c> must be reported: everywhere, except the
+        /// ShutdownAsync misuses, which that code has only where SslStream has ShutdownAsync.</summary>
+        public static readonly IReadOnlyList<ExpectedDiagnostic> Library = new[]
+        {
+            new ExpectedDiagnostic("TLS001", "Upgrade.cs", "ssl = new SslStream(tcp.GetStream()))"),
+            new ExpectedDiagnostic("TLS001", "Upgrade.cs", "ssl.Dispose()"),
+            new ExpectedDiagnostic("TLS002", "NativeSession.cs", "SSL_shutdown(_ssl)"),
+            new ExpectedDiagnostic("TLS002", "Shutdown.cs", "stream.ShutdownAsync()", Consumers.WithShutdownAsync),
+            new ExpectedDiagnostic("TLS003", "Shutdown.cs", "catch", Consumers.WithShutdownAsync),
+        };
+
+        public bool AppliesTo(string target) => Targets == null || Targets.Contains(target);
 
         /// <summary>The 1-based line and column of the anchor, which must occur exactly once in the file.</summary>
         public (int Line, int Column) PositionIn(string directory)
@@ -40,6 +53,9 @@ namespace CloseNotify.Package.Tests
         }
 
         public static IReadOnlyList<string> KeysIn(string directory, Func<ExpectedDiagnostic, bool>? where = null) =>
-            All.Where(where ?? (_ => true)).Select(e => e.KeyIn(directory)).OrderBy(k => k, StringComparer.Ordinal).ToList();
+            KeysIn(All.Where(where ?? (_ => true)), directory);
+
+        public static IReadOnlyList<string> KeysIn(IEnumerable<ExpectedDiagnostic> expected, string directory) =>
+            expected.Select(e => e.KeyIn(directory)).OrderBy(k => k, StringComparer.Ordinal).ToList();
     }
 }

@@ -28,14 +28,20 @@ namespace CloseNotify.Package.Tests
     }
 
     /// <summary>
-    /// Packs the current sources once into a local feed in a fresh temporary folder, next to a NuGet.config that
+    /// Packs the current sources once (both packages) into a local feed in a fresh temporary folder, next to a NuGet.config that
     /// sees only that feed (for CloseNotify) and the machine's own upstream source (for everything else), and a
     /// fresh global packages folder, so that a CloseNotify left in ~/.nuget/packages by an earlier run is never used.
     /// The folder is deleted at the end (set CLOSENOTIFY_KEEP_PACKAGE_TESTS=1 to keep it).
     /// </summary>
     public sealed class PackageFixture : IDisposable
     {
-        public const string PackageVersion = "0.1.0";
+        public const string PackageVersion = "0.2.0";
+
+        /// <summary>The runtime library, which depends on <see cref="AnalyzersPackage"/>.</summary>
+        public const string RuntimePackage = "CloseNotify";
+
+        /// <summary>The analyzers and fixes alone.</summary>
+        public const string AnalyzersPackage = "CloseNotify.Analyzers";
 
         public static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
         public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
@@ -56,14 +62,11 @@ namespace CloseNotify.Package.Tests
                 Directory.CreateDirectory(PackagesFolder);
                 WriteBuildGuards();
 
-                var pack = DotnetCli.RunChecked(RepositoryRoot, PackTimeout,
-                    "pack", Path.Combine("src", "Package", "CloseNotify.Package.csproj"), "-c", "Release", "-o", Feed, "-nodeReuse:false");
-                Log($"pack: {pack.Elapsed.TotalSeconds:F1} s");
-                PackagePath = Path.Combine(Feed, $"CloseNotify.{PackageVersion}.nupkg");
-                if (!File.Exists(PackagePath))
-                {
-                    throw new InvalidOperationException($"dotnet pack did not write {PackagePath}:\n{pack}");
-                }
+                // The two package projects of `dotnet pack Analyzers.sln`, packed one after the other (the second finds
+                // its analyzer builds up to date). Packing the solution itself would rebuild the test projects under
+                // the running tests.
+                RuntimePackagePath = Pack(Path.Combine("src", "Package", "Runtime", "CloseNotify.Package.csproj"), RuntimePackage);
+                AnalyzersPackagePath = Pack(Path.Combine("src", "Package", "Analyzers", "CloseNotify.Analyzers.Package.csproj"), AnalyzersPackage);
 
                 // NUGET_PACKAGES wins over any NuGet.config: set it too, so that a user's own setting cannot leak in.
                 Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
@@ -88,7 +91,9 @@ namespace CloseNotify.Package.Tests
 
         public string PackagesFolder { get; }
 
-        public string PackagePath { get; }
+        public string RuntimePackagePath { get; }
+
+        public string AnalyzersPackagePath { get; }
 
         public string NuGetConfig { get; }
 
@@ -147,6 +152,19 @@ namespace CloseNotify.Package.Tests
             }
         }
 
+        private string Pack(string project, string packageId)
+        {
+            var pack = DotnetCli.RunChecked(RepositoryRoot, PackTimeout, "pack", project, "-c", "Release", "-o", Feed, "-nodeReuse:false");
+            Log($"pack {packageId}: {pack.Elapsed.TotalSeconds:F1} s");
+            var path = Path.Combine(Feed, $"{packageId}.{PackageVersion}.nupkg");
+            if (!File.Exists(path))
+            {
+                throw new InvalidOperationException($"dotnet pack did not write {path}:\n{pack}");
+            }
+
+            return path;
+        }
+
         /// <summary>Stops MSBuild and NuGet from walking up from the consumers into whatever lies above the temporary
         /// folder (a Directory.Build.props or central package versions would change what is being tested).</summary>
         private void WriteBuildGuards()
@@ -189,10 +207,11 @@ namespace CloseNotify.Package.Tests
     <clear />
     <add key=""closenotify-local"" value=""{SecurityElement.Escape(Feed)}"" />
 {string.Concat(upstream.Select(u => $"    <add key=\"{u.Key}\" value=\"{SecurityElement.Escape(u.Source)}\" />\n"))}  </packageSources>
-  <!-- CloseNotify comes from the local feed only, whatever an upstream source may hold under that name. -->
+  <!-- Our packages come from the local feed only, whatever an upstream source may hold under those names. -->
   <packageSourceMapping>
     <packageSource key=""closenotify-local"">
-      <package pattern=""CloseNotify"" />
+      <package pattern=""{RuntimePackage}"" />
+      <package pattern=""{AnalyzersPackage}"" />
     </packageSource>
 {string.Concat(upstream.Select(u => $"    <packageSource key=\"{u.Key}\">\n      <package pattern=\"*\" />\n    </packageSource>\n"))}  </packageSourceMapping>
 </configuration>

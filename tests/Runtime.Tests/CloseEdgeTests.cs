@@ -172,6 +172,22 @@ namespace CloseNotify.Runtime.Tests
         [Theory]
         [InlineData(Mode.Async)]
         [InlineData(Mode.Sync)]
+        public async Task Close_calls_the_ShutdownAsync_override_of_an_SslStream_subclass(Mode mode)
+        {
+            await using var pair = await TlsPair.ConnectAsync(new PairOptions { CreateOurs = (inner, leaveOpen) => new CountingSslStream(inner, leaveOpen) });
+            await pair.PingAsync();
+            pair.StartPeer(PeerScript.Answer);
+
+            var result = await Close(pair.Ours, mode);
+
+            Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
+            Assert.Equal(1, ((CountingSslStream)pair.Ours).ShutdownCalls);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+        }
+
+        [Theory]
+        [InlineData(Mode.Async)]
+        [InlineData(Mode.Sync)]
         public async Task Plain_TCP_stream_is_closed_with_FIN_and_drained(Mode mode)
         {
             await using var pair = await TlsPair.ConnectAsync(new PairOptions());

@@ -29,10 +29,10 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             return CloseSsl(ssl);
         }
 
-        public override int Read(IntPtr ssl, Span<byte> buffer)
+        public override int Read(IntPtr ssl, byte[] buffer)
         {
             Interlocked.Increment(ref reads);
-            return ReadSsl(ssl, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+            return ReadSsl(ssl, buffer, buffer.Length);
         }
 
         public override int GetError(IntPtr ssl, int result) => ErrorOf(ssl, result);
@@ -53,7 +53,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         private static extern int CloseSsl(IntPtr ssl);
 
         [DllImport(LibSsl.Ssl, EntryPoint = "SSL_read", SetLastError = true)]
-        private static extern int ReadSsl(IntPtr ssl, ref byte buffer, int count);
+        private static extern int ReadSsl(IntPtr ssl, byte[] buffer, int count);
 
         [DllImport(LibSsl.Ssl, EntryPoint = "SSL_get_error")]
         private static extern int ErrorOf(IntPtr ssl, int result);
@@ -74,7 +74,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
 
         public override int Shutdown(IntPtr ssl) => LibSsl.SSL_shutdown(ssl);
 
-        public override int Read(IntPtr ssl, Span<byte> buffer) => LibSsl.SSL_read(ssl, ref MemoryMarshal.GetReference(buffer), buffer.Length);
+        public override int Read(IntPtr ssl, byte[] buffer) => LibSsl.SSL_read(ssl, ref buffer[0], buffer.Length);
 
         public override int GetError(IntPtr ssl, int result) => LibSsl.SSL_get_error(ssl, result);
 

@@ -36,6 +36,9 @@ namespace CloseNotify.Runtime.Tests.Peers
 
         /// <summary>Creates our SslStream with leaveInnerStreamOpen.</summary>
         public bool LeaveInnerStreamOpen { get; init; }
+
+        /// <summary>Makes our TLS stream (over its inner stream, with leaveInnerStreamOpen); a plain SslStream when null.</summary>
+        public Func<Stream, bool, SslStream>? CreateOurs { get; init; }
     }
 
     /// <summary>A TLS connection over loopback between "our" SslStream (the one the test closes with
@@ -54,7 +57,8 @@ namespace CloseNotify.Runtime.Tests.Peers
             OurNetworkStream = new NetworkStream(ourSocket, ownsSocket: true);
             var bottom = options.HideSocket ? new OpaqueStream(OurNetworkStream) : (Stream)OurNetworkStream;
             OurTransport = options.ObserveTransport ? new TlsTransport(bottom) : null;
-            Ours = new SslStream((Stream?)OurTransport ?? bottom, options.LeaveInnerStreamOpen);
+            var inner = (Stream?)OurTransport ?? bottom;
+            Ours = options.CreateOurs?.Invoke(inner, options.LeaveInnerStreamOpen) ?? new SslStream(inner, options.LeaveInnerStreamOpen);
             PeerTransport = new TlsTransport(new NetworkStream(peerSocket, ownsSocket: true));
             Peer = new SslStream(PeerTransport);
         }
