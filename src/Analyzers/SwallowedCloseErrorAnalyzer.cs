@@ -37,9 +37,9 @@ namespace CloseNotify.Analyzers
                 start.RegisterOperationAction(
                     c =>
                     {
-                        if (lookups.Get(c.CancellationToken) is { Symbols: { } symbols } found)
+                        if (lookups.Get(c.CancellationToken) is { Symbols: { } symbols, Owners: { } owners } found)
                         {
-                            AnalyzeTry(c, symbols, found.CatchTypes, fieldsByType);
+                            AnalyzeTry(c, symbols, owners, found.CatchTypes, fieldsByType);
                         }
                     },
                     OperationKind.Try);
@@ -51,8 +51,11 @@ namespace CloseNotify.Analyzers
             public Lookups(Compilation compilation)
             {
                 Symbols = KnownSymbols.TryCreate(compilation);
+                Owners = Symbols == null ? null : new TlsOwners(Symbols, compilation.Assembly);
                 CatchTypes = CatchTypes.Create(compilation);
             }
+
+            public TlsOwners? Owners { get; }
 
             /// <summary>Null when the compilation cannot see SslStream: then there is nothing to find.</summary>
             public KnownSymbols? Symbols { get; }
@@ -60,7 +63,7 @@ namespace CloseNotify.Analyzers
             public CatchTypes CatchTypes { get; }
         }
 
-        private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols symbols, CatchTypes catchTypes, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType)
+        private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols symbols, TlsOwners owners, CatchTypes catchTypes, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType)
         {
             var tryOperation = (ITryOperation)context.Operation;
 
@@ -68,16 +71,18 @@ namespace CloseNotify.Analyzers
             var suspects = tryOperation.Catches
                 .Where(c => c.Filter == null && catchTypes.IsBroadOrIO(c.ExceptionType) && DoesNothing(c.Handler) && c.Syntax is CatchClauseSyntax)
                 .ToList();
-            if (suspects.Count == 0)
+            if (suspects.Count == 0 || IsInsideCatch(tryOperation))
             {
                 return;
             }
 
             var root = OperationHelpers.RootOf(tryOperation);
             var fields = FieldsOf(context, symbols, fieldsByType);
-            var tls = new TlsStreamReferences(symbols, LocalStreams.FindHolders(symbols, root), fields);
+            var tls = new TlsStreamReferences(symbols, LocalStreams.FindHolders(symbols, root), fields, owners);
             var closing = CloseFinder.FindClose(symbols, tls, tryOperation.Body, root);
-            var reading = closing == null ? CloseFinder.FindReadLoop(symbols, tls, tryOperation) : null;
+
+            // A catch (IOException) is never a close's swallower, but around a read loop it still ends the data early.
+            var reading = closing == null || suspects.Any(c => !catchTypes.IsBroad(c.ExceptionType)) ? CloseFinder.FindReadLoop(symbols, tls, tryOperation) : null;
             if (closing == null && reading == null)
             {
                 return;
@@ -93,7 +98,7 @@ namespace CloseNotify.Analyzers
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedCloseError, location, Properties(CloseShape), caught, closing));
                 }
-                else if (closing == null)
+                else if (reading != null)
                 {
                     context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedReadError, location, Properties(ReadLoopShape), caught, reading));
                 }
@@ -119,6 +124,27 @@ namespace CloseNotify.Analyzers
 
             // A partial type seen from one file only is not cached: another file may see more of it.
             return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, fields) : fields;
+        }
+
+        /// <summary>
+        /// Cleanup in a catch that handles the first error (<c>catch (Exception ex) { try { conn.Dispose(); } catch { } throw; }</c>):
+        /// swallowing the second error there is the idiom that keeps the first one from being replaced.
+        /// </summary>
+        private static bool IsInsideCatch(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ICatchClauseOperation:
+                        return true;
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
         }
 
         private static ImmutableDictionary<string, string?> Properties(string shape) =>

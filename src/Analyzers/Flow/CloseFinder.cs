@@ -20,6 +20,7 @@ namespace CloseNotify.Analyzers.Flow
                         var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
                         if (symbols.IsShutdown(method)
                             || (symbols.IsDispose(method) && tls.IsTls(receiver))
+                            || (KnownSymbols.IsDisposeName(method.Name) && tls.IsOwner(receiver))
                             || (IsRead(symbols, method) && tls.IsTls(receiver) && IsShutDownBefore(symbols, receiver!, invocation, root)))
                         {
                             return Describe(receiver);
@@ -53,9 +54,8 @@ namespace CloseNotify.Analyzers.Flow
             foreach (var operation in OwnDescendants(tryOperation.Body))
             {
                 if (operation is IInvocationOperation invocation
-                    && IsRead(symbols, invocation.TargetMethod)
                     && OperationHelpers.ResolveReceiver(invocation.Instance) is var receiver
-                    && tls.IsTls(receiver)
+                    && ((IsRead(symbols, invocation.TargetMethod) && tls.IsTls(receiver)) || (IsOwnRead(invocation.TargetMethod) && tls.IsOwner(receiver)))
                     && (tryInLoop || HasLoopAncestor(invocation, stopAt: tryOperation)))
                 {
                     return Describe(receiver);
@@ -68,6 +68,9 @@ namespace CloseNotify.Analyzers.Flow
         private static bool IsRead(KnownSymbols symbols, IMethodSymbol method) =>
             symbols.IsUse(method) && (method.Name.StartsWith("Read", System.StringComparison.Ordinal) || method.Name == "BeginRead");
 
+        /// <summary>ReadLine, ReadAsync, ReadReply...: an owner's reads read its TLS stream.</summary>
+        private static bool IsOwnRead(IMethodSymbol method) => method.Name.StartsWith("Read", System.StringComparison.Ordinal);
+
         private static bool DisposesTls(TlsStreamReferences tls, IOperation resources)
         {
             if (resources is IVariableDeclarationGroupOperation group)
@@ -76,7 +79,7 @@ namespace CloseNotify.Analyzers.Flow
                 {
                     foreach (var declarator in declaration.Declarators)
                     {
-                        if (declarator.Initializer != null && tls.IsTls(declarator.Initializer.Value))
+                        if (declarator.Initializer != null && (tls.IsTls(declarator.Initializer.Value) || tls.IsOwner(declarator.Initializer.Value)))
                         {
                             return true;
                         }
@@ -86,7 +89,7 @@ namespace CloseNotify.Analyzers.Flow
                 return false;
             }
 
-            return tls.IsTls(resources);
+            return tls.IsTls(resources) || tls.IsOwner(resources);
         }
 
         /// <summary>Reads after a ShutdownAsync of the same stream are the drain of a graceful close.</summary>

@@ -9,13 +9,18 @@ namespace CloseNotify.Analyzers.Flow
         private readonly KnownSymbols _symbols;
         private readonly HashSet<ILocalSymbol> _locals;
         private readonly EntityTable? _fields;
+        private readonly TlsOwners _owners;
 
-        public TlsStreamReferences(KnownSymbols symbols, HashSet<ILocalSymbol> locals, EntityTable? fields)
+        public TlsStreamReferences(KnownSymbols symbols, HashSet<ILocalSymbol> locals, EntityTable? fields, TlsOwners owners)
         {
             _symbols = symbols;
             _locals = locals;
             _fields = fields;
+            _owners = owners;
         }
+
+        /// <summary>An object of the compilation's own that holds a TLS stream (see <see cref="TlsOwners"/>).</summary>
+        public bool IsOwner(IOperation? expression) => _owners.IsOwner(OperationHelpers.StripConversions(expression)?.Type);
 
         public bool IsTls(IOperation? expression)
         {
