@@ -41,6 +41,11 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
+                if (!TlsGate.MayHoldSslStream(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
                 // Symbols are looked up at the first body, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var options = start.Options;

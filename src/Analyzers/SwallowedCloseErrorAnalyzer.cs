@@ -30,6 +30,11 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
+                if (!TlsGate.MayHoldSslStream(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
                 // Symbols are looked up at the first try statement, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));

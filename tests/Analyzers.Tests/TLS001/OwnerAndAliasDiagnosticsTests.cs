@@ -142,6 +142,40 @@ class Archive
             FrameStreamLibrary,
             Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("frames", "it holds the SslStream created in Archive.Upload (File0.cs:12)"));
 
+        // SslStream.DisposeAsync does not go through Close: a subclass that closes only in its Close override still
+        // drops the connection without close_notify when it is disposed asynchronously.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_DisposeAsync_of_a_subclass_that_closes_only_in_Close(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+public class ClosingSslStream : SslStream
+{
+    public ClosingSslStream(Stream inner, bool leaveOpen) : base(inner, leaveOpen) { }
+
+    public override void Close()
+    {
+        try
+        {
+            ShutdownAsync().GetAwaiter().GetResult();
+        }
+        finally
+        {
+            base.Close();
+        }
+    }
+}
+
+class Upload
+{
+    async Task Send(NetworkStream network, byte[] data)
+    {
+        var ssl = new ClosingSslStream(network, false);
+        await ssl.AuthenticateAsClientAsync(""ftp.example"");
+        await ssl.WriteAsync(data, 0, data.Length);
+        {|#0:await ssl.DisposeAsync()|};
+    }
+}", version, Verify.Diagnostic("TLS001").WithLocation(0).WithArguments("ssl", "it holds the ClosingSslStream created in Upload.Send (Test0.cs:29)"));
+
         /// <summary>A protocol stream of another assembly that disposes the stream it is given, without close_notify.</summary>
         internal const string FrameStreamLibrary = @"
 namespace Driver
