@@ -81,9 +81,15 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
+            // Most empty catches guard code with no close nor read at all: a name test finds out before any lookup
+            // (unless closing methods are configured: those may have any name).
+            if (symbols.Options.IsEmpty && !CloseFinder.MayCloseOrRead(tryOperation.Body))
+            {
+                return;
+            }
+
             var root = OperationHelpers.RootOf(tryOperation);
-            var fields = FieldsOf(context, symbols, fieldsByType);
-            var tls = new TlsStreamReferences(symbols, LocalStreams.FindHolders(symbols, root), fields, owners);
+            var tls = new TlsStreamReferences(symbols, () => LocalStreams.FindHolders(symbols, root), () => FieldsOf(context, symbols, fieldsByType), owners);
             var closing = CloseFinder.FindClose(symbols, tls, tryOperation.Body, root);
 
             // A catch (IOException) is never a close's swallower, but around a read loop it still ends the data early.

@@ -10,8 +10,8 @@ namespace CloseNotify.Analyzers
     /// Can this compilation hold an SslStream at all? TLS001 and TLS003 register nothing when it cannot, so a project
     /// without TLS pays ~0 (their per-operation callbacks were most of CloseNotify's cost there: docs/corpus.md).
     /// A stream of this compilation is created, typed or tested by name in its source ("SslStream" in the text, a
-    /// subclass's declaration included); one that comes typed from a library comes from an assembly that references
-    /// the assembly defining SslStream. The test reads text and metadata only: a symbol lookup here would wait for the
+    /// subclass's declaration included); one that comes typed from a library comes from an assembly whose metadata
+    /// refers to the type. The test reads text and metadata only: a symbol lookup here would wait for the
     /// compiler to bind every reference, and be counted as this analyzer's time.
     /// </summary>
     internal static class TlsGate
@@ -72,8 +72,8 @@ namespace CloseNotify.Analyzers
         }
 
         /// <summary>
-        /// A library (not the framework's own reference assemblies) built against the assembly that defines SslStream:
-        /// System.Net.Security on .NET, netstandard on .NET Standard, System on .NET Framework. Unreadable metadata says yes.
+        /// A library (not the framework's own reference assemblies) whose metadata refers to SslStream. Unreadable
+        /// metadata says yes.
         /// </summary>
         private static bool LibraryReferencesSslStream(PortableExecutableReference reference)
         {
@@ -90,10 +90,12 @@ namespace CloseNotify.Analyzers
                     return false;
                 }
 
-                foreach (var handle in reader.AssemblyReferences)
+                // A library that creates, derives from or hands out SslStreams refers to the type; whichever assembly
+                // defines it on the library's framework (System.Net.Security, netstandard, System), the reference names it.
+                foreach (var handle in reader.TypeReferences)
                 {
-                    var name = reader.GetString(reader.GetAssemblyReference(handle).Name);
-                    if (name is "System.Net.Security" or "netstandard" or "System")
+                    var type = reader.GetTypeReference(handle);
+                    if (reader.StringComparer.Equals(type.Name, TypeName) && reader.StringComparer.Equals(type.Namespace, "System.Net.Security"))
                     {
                         return true;
                     }

@@ -47,6 +47,33 @@ namespace CloseNotify.Analyzers.Flow
             return null;
         }
 
+        /// <summary>
+        /// Whether the code calls anything that <see cref="FindClose"/> or <see cref="FindReadLoop"/> could take for a
+        /// close or a read, by name alone (or has a using): a cheap first test before any symbol is compared.
+        /// </summary>
+        public static bool MayCloseOrRead(IOperation body)
+        {
+            foreach (var operation in OwnDescendants(body))
+            {
+                switch (operation)
+                {
+                    case IInvocationOperation { TargetMethod: var method }:
+                        if (KnownSymbols.IsDisposeName(method.Name) || method.Name == "ShutdownAsync" || IsOwnRead(method) || method.Name == "BeginRead"
+                            || method.IsExtern || method.IsPartialDefinition || method.ContainingType?.Name == "TlsClose")
+                        {
+                            return true;
+                        }
+
+                        break;
+                    case IUsingOperation:
+                    case IUsingDeclarationOperation:
+                        return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>A read of a TLS stream repeated by a loop: inside a loop in the try body, or a try inside a loop.</summary>
         public static string? FindReadLoop(KnownSymbols symbols, TlsStreamReferences tls, ITryOperation tryOperation)
         {
