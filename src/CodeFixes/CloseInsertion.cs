@@ -1,81 +1,65 @@
+using System.Collections.Generic;
 using System.Linq;
 using CloseNotify.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Simplification;
+using Microsoft.CodeAnalysis.Formatting;
 
 namespace CloseNotify.CodeFixes
 {
-    /// <summary>Plans, for one TLS001 diagnostic, which CloseNotify call to insert and where.</summary>
+    /// <summary>What a TLS001 fix writes.</summary>
+    internal enum CloseMode
+    {
+        /// <summary>The runtime's graceful close: awaited GracefulAsync (bounded drain) or, where the code cannot await, Notify.</summary>
+        Graceful,
+
+        /// <summary>The runtime's abort.</summary>
+        Abort,
+
+        /// <summary>No runtime referenced: SslStream.ShutdownAsync, awaited or written within a short bound.</summary>
+        Bcl,
+    }
+
+    /// <summary>Plans, for one TLS001 diagnostic, which close to write and where.</summary>
     internal static class CloseInsertion
     {
-        public static bool TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, bool graceful, StatementInsertion insertion)
+        public static bool TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CloseMode mode, StatementInsertion insertion)
         {
-            var tlsClose = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsClose");
             var properties = diagnostic.Properties;
-            if (tlsClose == null
-                || !properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.NameProperty, out var name) || name == null
+            if (!properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var name) || name == null
                 || !properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.KindProperty, out var kind))
             {
                 return false;
             }
 
+            var statements = new CloseStatements(model.Compilation, generator);
+            if (mode != CloseMode.Bcl && statements.TlsClose == null)
+            {
+                return false;
+            }
+
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var isField = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity == "Field";
+            var isMember = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity is "Field" or "Property";
+            var typedAsStream = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, out var typed) && typed == "Stream";
+            var site = new Site(model, node, name, isMember, typedAsStream, mode, statements);
             switch (kind)
             {
                 case "Call":
-                    var statement = node.FirstAncestorOrSelf<StatementSyntax>();
-                    if (statement == null || !StatementInsertion.CanInsertBefore(statement) || CrossesFunction(node, statement))
-                    {
-                        return false;
-                    }
-
-                    insertion.Before(statement, CreateClose(model, generator, tlsClose, statement, statement.SpanStart, name, isField, graceful));
-                    return true;
+                    return site.AtCall(insertion);
                 case "EarlyExit":
                     if (node is not StatementSyntax exit || !StatementInsertion.CanInsertBefore(exit) || ReturnUses(exit, name))
                     {
                         return false;
                     }
 
-                    insertion.Before(exit, CreateClose(model, generator, tlsClose, exit, exit.SpanStart, name, isField, graceful));
-                    return true;
+                    return site.Before(exit, insertion);
                 case "ScopeEnd":
-                    var body = ScopeBody(node);
-                    if (body == null)
-                    {
-                        return false;
-                    }
-
-                    var position = body is BlockSyntax block ? block.CloseBraceToken.SpanStart : body.Span.End;
-                    insertion.AtEndOf(body, CreateClose(model, generator, tlsClose, body, position, name, isField, graceful));
-                    return true;
+                    return site.AtScopeEnd(insertion);
                 default:
                     return false;
             }
-        }
-
-        /// <summary>The body a using statement or using declaration disposes at the end of.</summary>
-        private static StatementSyntax? ScopeBody(SyntaxNode resource)
-        {
-            foreach (var ancestor in resource.AncestorsAndSelf())
-            {
-                switch (ancestor)
-                {
-                    case UsingStatementSyntax usingStatement:
-                        return usingStatement.Statement;
-                    case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } declaration:
-                        // Top-level statements have no block to append to: no fix there.
-                        return declaration.Parent as BlockSyntax;
-                    case StatementSyntax:
-                        return null;
-                }
-            }
-
-            return null;
         }
 
         /// <summary>A return whose value reads the stream must run before the close: inserting in front would change behaviour.</summary>
@@ -83,44 +67,331 @@ namespace CloseNotify.CodeFixes
             exit is ReturnStatementSyntax { Expression: { } value }
             && value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == name);
 
-        private static bool CrossesFunction(SyntaxNode node, StatementSyntax statement) =>
-            node.Ancestors().TakeWhile(a => a != statement).Any(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
-
-        private static StatementSyntax CreateClose(SemanticModel model, SyntaxGenerator generator, INamedTypeSymbol tlsClose, SyntaxNode context, int position, string name, bool isField, bool graceful)
+        /// <summary>One disposal site and the close it gets.</summary>
+        private sealed class Site
         {
-            var type = ((ExpressionSyntax)generator.TypeExpression(tlsClose))
-                .WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-            var argument = StreamExpression(model, position, name, isField);
-            var isAsync = graceful && AsyncContext.AllowsAwait(context);
-            var method = !graceful ? "Abort" : isAsync ? "GracefulAsync" : "Graceful";
-            ExpressionSyntax call = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, SyntaxFactory.IdentifierName(method)),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(argument))));
-            if (isAsync)
+            private readonly SemanticModel _model;
+            private readonly SyntaxNode _node;
+            private readonly string _name;
+            private readonly bool _isMember;
+            private readonly bool _typedAsStream;
+            private readonly CloseMode _mode;
+            private readonly CloseStatements _statements;
+
+            public Site(SemanticModel model, SyntaxNode node, string name, bool isMember, bool typedAsStream, CloseMode mode, CloseStatements statements)
             {
-                if (AsyncContext.UsesConfigureAwaitFalse(context))
+                _model = model;
+                _node = node;
+                _name = name;
+                _isMember = isMember;
+                _typedAsStream = typedAsStream;
+                _mode = mode;
+                _statements = statements;
+            }
+
+            private bool CanAwait => AsyncContext.AllowsAwait(_node);
+
+            public bool AtCall(StatementInsertion insertion)
+            {
+                // The disposal call itself, not a ConfigureAwait around it.
+                var invocation = _node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsDisposalCall)
+                    ?? _node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
+                if (invocation == null)
                 {
-                    call = SyntaxFactory.InvocationExpression(
-                        SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call, SyntaxFactory.IdentifierName("ConfigureAwait")),
-                        SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+                    return false;
                 }
 
-                call = SyntaxFactory.AwaitExpression(call);
+                var (receiver, conditional) = ReceiverOf(invocation);
+                var disposal = WholeDisposal(invocation);
+                var direct = receiver != null && _model.GetSymbolInfo(receiver).Symbol is { } symbol && symbol.Name == _name
+                    && symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol;
+                var target = direct ? receiver!.WithoutTrivia() : TargetByName(invocation.SpanStart);
+                var maybeNull = conditional || MaybeNull(direct ? receiver! : null, invocation.SpanStart);
+
+                // With the runtime, a close of the stream itself takes the disposal's place: TlsClose disposes it, and
+                // the Dispose() (or `?.Dispose()`) left behind would be a redundant statement.
+                if (direct && _mode != CloseMode.Bcl)
+                {
+                    var statement = RuntimeStatement(target, maybeNull, disposal);
+                    switch (disposal.Parent)
+                    {
+                        case ExpressionStatementSyntax expressionStatement:
+                            return insertion.Replace(expressionStatement, statement);
+                        case ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax:
+                            return ReplaceExpressionBody(disposal, statement, keepDisposal: false, insertion);
+                    }
+
+                    return false;
+                }
+
+                var close = CloseFor(target, maybeNull, disposal);
+                if (close == null)
+                {
+                    return false;
+                }
+
+                switch (disposal.Parent)
+                {
+                    case ExpressionStatementSyntax expressionStatement when StatementInsertion.CanInsertBefore(expressionStatement):
+                        foreach (var s in close)
+                        {
+                            insertion.Before(expressionStatement, s);
+                        }
+
+                        return true;
+                    case ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax:
+                        return ReplaceExpressionBody(disposal, close.Last(), keepDisposal: true, insertion, close.Take(close.Count - 1).ToList());
+                    default:
+                        return false;
+                }
             }
 
-            return SyntaxFactory.ExpressionStatement(call);
+            public bool Before(StatementSyntax anchor, StatementInsertion insertion)
+            {
+                var close = CloseFor(TargetByName(anchor.SpanStart), MaybeNull(null, anchor.SpanStart), anchor);
+                if (close == null)
+                {
+                    return false;
+                }
+
+                foreach (var s in close)
+                {
+                    insertion.Before(anchor, s);
+                }
+
+                return true;
+            }
+
+            public bool AtScopeEnd(StatementInsertion insertion)
+            {
+                foreach (var ancestor in _node.AncestorsAndSelf())
+                {
+                    switch (ancestor)
+                    {
+                        case UsingStatementSyntax usingStatement:
+                            var body = usingStatement.Statement;
+                            var position = body is BlockSyntax block ? block.CloseBraceToken.SpanStart : body.Span.End;
+                            return Append(body, position, s => insertion.AtEndOf(body, s));
+                        case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } declaration:
+                            if (declaration.Parent is BlockSyntax scope)
+                            {
+                                return Append(scope, scope.CloseBraceToken.SpanStart, s => insertion.AtEndOf(scope, s));
+                            }
+
+                            if (declaration.Parent is GlobalStatementSyntax { Parent: CompilationUnitSyntax unit })
+                            {
+                                // A top-level using declaration is disposed after the last top-level statement.
+                                var last = unit.Members.OfType<GlobalStatementSyntax>().Last();
+                                return Append(last, last.Span.End, s => insertion.AtEndOfTopLevel(unit, s));
+                            }
+
+                            return false;
+                        case StatementSyntax:
+                            return false;
+                    }
+                }
+
+                return false;
+            }
+
+            private bool Append(SyntaxNode context, int position, System.Action<StatementSyntax> add)
+            {
+                var close = CloseFor(TargetByName(position), MaybeNull(null, position), context);
+                if (close == null)
+                {
+                    return false;
+                }
+
+                foreach (var s in close)
+                {
+                    add(s);
+                }
+
+                return true;
+            }
+
+            /// <summary>The statements that close <paramref name="target"/> before its disposal; null when none can.</summary>
+            private IReadOnlyList<StatementSyntax>? CloseFor(ExpressionSyntax target, bool maybeNull, SyntaxNode context)
+            {
+                if (_mode != CloseMode.Bcl)
+                {
+                    return new[] { RuntimeStatement(target, maybeNull, context) };
+                }
+
+                var canAwait = AsyncContext.AllowsAwait(context);
+                var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
+                var cleanup = AsyncContext.IsCleanup(context);
+                if (_typedAsStream)
+                {
+                    // A Stream-typed holder: only an SslStream has a close_notify to send.
+                    var local = UniqueName(context.SpanStart, "ssl");
+                    var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup);
+                    return new StatementSyntax[] { _statements.IfSslStream(target, local, body) };
+                }
+
+                var close = _statements.BclClose(target, canAwait, configureAwait, cleanup);
+                if (!maybeNull)
+                {
+                    return close;
+                }
+
+                return new[] { CloseStatements.IfNotNull(target, SyntaxFactory.Block(close)) };
+            }
+
+            private StatementSyntax RuntimeStatement(ExpressionSyntax target, bool maybeNull, SyntaxNode context)
+            {
+                var graceful = _mode == CloseMode.Graceful;
+                var canAwait = AsyncContext.AllowsAwait(context);
+                var call = _statements.RuntimeCall(target, graceful, canAwait, canAwait && AsyncContext.UsesConfigureAwaitFalse(context));
+                StatementSyntax statement = SyntaxFactory.ExpressionStatement(call);
+                return maybeNull && CloseStatements.NeedsNonNull(graceful, canAwait) ? CloseStatements.IfNotNull(target, statement) : statement;
+            }
+
+            /// <summary>An expression-bodied member or lambda whose body is the disposal: the close replaces the
+            /// expression when it is one, else the body becomes a block (returning the original value if it had one).</summary>
+            private bool ReplaceExpressionBody(ExpressionSyntax disposal, StatementSyntax close, bool keepDisposal, StatementInsertion insertion, IReadOnlyList<StatementSyntax>? before = null)
+            {
+                var owner = disposal.Parent is ArrowExpressionClauseSyntax arrow ? arrow.Parent : disposal.Parent;
+                var returnsValue = ReturnsValue(owner);
+                if (owner == null || returnsValue == null)
+                {
+                    return false;
+                }
+
+                if (!keepDisposal && returnsValue == false && before == null && close is ExpressionStatementSyntax { Expression: var expression })
+                {
+                    return insertion.ReplaceNode(disposal, expression.WithTriviaFrom(disposal));
+                }
+
+                var statements = new List<StatementSyntax>(before ?? new StatementSyntax[0]) { close };
+                var original = disposal.WithoutTrivia();
+                if (keepDisposal || returnsValue == true)
+                {
+                    statements.Add(returnsValue == true ? SyntaxFactory.ReturnStatement(original) : SyntaxFactory.ExpressionStatement(original));
+                }
+
+                var block = SyntaxFactory.Block(statements);
+                SyntaxNode? replaced = owner switch
+                {
+                    MethodDeclarationSyntax m => m.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    LocalFunctionStatementSyntax f => f.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    AccessorDeclarationSyntax a => a.WithExpressionBody(null).WithSemicolonToken(default).WithBody(block),
+                    LambdaExpressionSyntax l => l.WithExpressionBody(null).WithBlock(block),
+                    _ => null,
+                };
+                return replaced != null && insertion.ReplaceNode(owner, replaced.WithAdditionalAnnotations(Formatter.Annotation));
+            }
+
+            /// <summary>Whether the function whose expression body this is returns a value; null when unknown.</summary>
+            private bool? ReturnsValue(SyntaxNode? owner)
+            {
+                var method = owner switch
+                {
+                    LambdaExpressionSyntax lambda => _model.GetSymbolInfo(lambda).Symbol as IMethodSymbol,
+                    null => null,
+                    _ => _model.GetDeclaredSymbol(owner) as IMethodSymbol,
+                };
+                if (method == null)
+                {
+                    return null;
+                }
+
+                if (method.ReturnsVoid)
+                {
+                    return false;
+                }
+
+                // An async Task/ValueTask function's expression body is a statement, not a value.
+                return !(method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
+            }
+
+            /// <summary>The stream by name; a member shadowed there, or in a type that writes <c>this.</c>, gets <c>this.</c>.</summary>
+            private ExpressionSyntax TargetByName(int position)
+            {
+                var identifier = SyntaxFactory.IdentifierName(_name);
+                if (!_isMember)
+                {
+                    return identifier;
+                }
+
+                var shadowed = _model.LookupSymbols(position, name: _name).FirstOrDefault() is not (IFieldSymbol or IPropertySymbol);
+                var isStatic = _model.LookupSymbols(position, name: _name).FirstOrDefault() is { IsStatic: true };
+                return !isStatic && (shadowed || AsyncContext.UsesThisPrefix(_node))
+                    ? SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.ThisExpression(), identifier)
+                    : identifier;
+            }
+
+            /// <summary>Null there: the nullable flow state of the reference, or a member declared nullable.</summary>
+            private bool MaybeNull(ExpressionSyntax? reference, int position)
+            {
+                if (reference != null)
+                {
+                    return _model.GetTypeInfo(reference).Nullability.FlowState == NullableFlowState.MaybeNull;
+                }
+
+                var symbol = _model.LookupSymbols(position, name: _name).FirstOrDefault();
+                var type = symbol switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
+                return _isMember && type?.NullableAnnotation == NullableAnnotation.Annotated;
+            }
+
+            private string UniqueName(int position, string baseName)
+            {
+                var name = baseName;
+                for (var i = 1; _model.LookupSymbols(position, name: name).Any() || DeclaredBelow(name); i++)
+                {
+                    name = baseName + i;
+                }
+
+                return name;
+            }
+
+            // A pattern variable may not reuse a name declared later in the same function either.
+            private bool DeclaredBelow(string name) =>
+                (_node.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)_node.SyntaxTree.GetRoot())
+                    .DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name && t.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax);
         }
 
-        /// <summary>The stream by name; a field shadowed by a local or parameter there is reached through <c>this</c>.</summary>
-        private static ExpressionSyntax StreamExpression(SemanticModel model, int position, string name, bool isField)
+        private static bool IsDisposalCall(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {
-            var identifier = SyntaxFactory.IdentifierName(name);
-            if (!isField || model.LookupSymbols(position, name: name).FirstOrDefault() is IFieldSymbol)
-            {
-                return identifier;
-            }
+            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
+            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
+            _ => false,
+        };
 
-            return SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, SyntaxFactory.ThisExpression(), identifier);
+        /// <summary>The disposed expression (<c>x</c> of <c>x.Dispose()</c>, <c>x?.Dispose()</c>) and whether it is conditional.</summary>
+        private static (ExpressionSyntax? Receiver, bool Conditional) ReceiverOf(InvocationExpressionSyntax invocation)
+        {
+            switch (invocation.Expression)
+            {
+                case MemberAccessExpressionSyntax access:
+                    return (access.Expression, false);
+                case MemberBindingExpressionSyntax:
+                    var conditional = invocation.Ancestors().OfType<ConditionalAccessExpressionSyntax>().FirstOrDefault(c => c.WhenNotNull.Span.Contains(invocation.Span));
+                    return (conditional?.Expression, conditional != null);
+                default:
+                    return (null, false);
+            }
+        }
+
+        /// <summary>The disposal as a whole expression: through <c>?.</c>, ConfigureAwait and await.</summary>
+        private static ExpressionSyntax WholeDisposal(InvocationExpressionSyntax invocation)
+        {
+            ExpressionSyntax current = invocation;
+            while (true)
+            {
+                switch (current.Parent)
+                {
+                    case ConditionalAccessExpressionSyntax conditional when conditional.WhenNotNull == current:
+                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax } access when access.Expression == current:
+                        current = current.Parent is MemberAccessExpressionSyntax m ? (ExpressionSyntax)m.Parent! : (ExpressionSyntax)current.Parent;
+                        break;
+                    case AwaitExpressionSyntax awaited:
+                        current = awaited;
+                        break;
+                    default:
+                        return current;
+                }
+            }
         }
     }
 }
