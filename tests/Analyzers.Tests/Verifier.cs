@@ -213,10 +213,7 @@ namespace CloseNotify.Analyzers.Tests
             .AddPackages(ImmutableArray.Create(new PackageIdentity("System.IO.Pipelines", "8.0.0")));
 
         /// <summary>netstandard2.0, whose SslStream has no ShutdownAsync (restored by the test project's PackageDownload).</summary>
-        public static readonly ReferenceAssemblies NetStandard20 = new ReferenceAssemblies(
-            "netstandard2.0",
-            new PackageIdentity("NETStandard.Library", "2.0.3"),
-            Path.Combine("build", "netstandard2.0", "ref"));
+        public static readonly ReferenceAssemblies NetStandard20 = ReferenceAssemblies.NetStandard.NetStandard20;
     }
 
     /// <summary>The C# versions every shape is checked under: the oldest we support and the newest.</summary>
