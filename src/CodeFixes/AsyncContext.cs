@@ -35,8 +35,9 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        /// <summary>Cleanup code: a Dispose/DisposeAsync/Close method (or one called on teardown by name), a finally or
-        /// catch block. An error escaping there hides the original one or breaks a using; the close must not throw.</summary>
+        /// <summary>Cleanup code: a Dispose/DisposeAsync method, a finally or catch block. An error escaping there hides
+        /// the original one or breaks a using (the framework design guidelines: avoid throwing from Dispose); the close
+        /// must not throw. A Close() method may throw: its callers asked for the close.</summary>
         public static bool IsCleanup(SyntaxNode node)
         {
             foreach (var ancestor in node.Ancestors())
@@ -59,9 +60,7 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        private static bool IsCleanupName(string name) =>
-            name is "Dispose" or "DisposeAsync" or "Close" or "CloseAsync" or "Cleanup" or "Disconnect" or "DisconnectAsync"
-            || name.StartsWith("Dispose", System.StringComparison.Ordinal);
+        private static bool IsCleanupName(string name) => name.StartsWith("Dispose", System.StringComparison.Ordinal);
 
         /// <summary>Library code that writes ConfigureAwait(false) on its awaits gets it on the inserted one too.</summary>
         public static bool UsesConfigureAwaitFalse(SyntaxNode node)
