@@ -141,7 +141,7 @@ sealed class Connection : IAsyncDisposable
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Stream_typed_field_is_tested_for_SslStream(LanguageVersion version) =>
+        public Task Stream_typed_field_is_tested_for_SslStream_and_errors_propagate_outside_cleanup_code(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(Usings + @"
 sealed class Framing
 {
@@ -176,14 +176,7 @@ sealed class Framing
         await _inner.WriteAsync(last, 0, last.Length);
         if (_inner is SslStream ssl)
         {
-            try
-            {
-                await ssl.ShutdownAsync();
-            }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
-            {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
-            }
+            await ssl.ShutdownAsync();
         }
 
         _inner.Dispose();
