@@ -52,6 +52,7 @@ namespace CloseNotify.CodeFixes
                 var title = !isTask
                     ? "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; blocks at most 2 s)"
                     : canAwait ? "Await the TLS shutdown (waits for the close_notify write only)"
+                    : AsyncContext.IsCleanup(root.FindNode(diagnostic.Location.SourceSpan)) ? "Complete the TLS shutdown within 250 ms (Dispose: a peer already gone is not an error)"
                     : "Complete the TLS shutdown synchronously (blocks until the close_notify is written)";
                 var document = context.Document;
                 context.RegisterCodeFix(
@@ -85,7 +86,7 @@ namespace CloseNotify.CodeFixes
             switch (ShapeOf(diagnostic))
             {
                 case Shape.DiscardedTask:
-                    return CompleteDiscardedTask(editor, expression);
+                    return CompleteDiscardedTask(editor, model, expression);
                 case Shape.StoredTask:
                     return CompleteStoredTask(editor, expression);
                 case Shape.IgnoredOpenSslResult:
@@ -100,13 +101,23 @@ namespace CloseNotify.CodeFixes
             }
         }
 
-        private static bool CompleteDiscardedTask(SyntaxEditor editor, ExpressionSyntax task)
+        private static bool CompleteDiscardedTask(SyntaxEditor editor, SemanticModel model, ExpressionSyntax task)
         {
             // `_ = task;` loses the discard along with the dropped task.
             var replaced = task.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard ? (ExpressionSyntax)discard : task;
             if (replaced.Parent is not (ExpressionStatementSyntax or ArrowExpressionClauseSyntax or LambdaExpressionSyntax))
             {
                 return false;
+            }
+
+            if (replaced.Parent is ExpressionStatementSyntax statement && !AsyncContext.AllowsAwait(task) && AsyncContext.IsCleanup(task)
+                && task is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ShutdownAsync" } access })
+            {
+                // Synchronous cleanup (Dispose): the alert written within a short bound, and a peer already gone is
+                // no reason for Dispose to throw — the same close the TLS001 fix writes without the runtime.
+                var close = new CloseStatements(model.Compilation, editor.Generator).BclClose(access.Expression.WithoutTrivia(), canAwait: false, configureAwait: false, cleanup: true);
+                editor.ReplaceNode(statement, close[0].WithTriviaFrom(statement).WithAdditionalAnnotations(Formatter.Annotation));
+                return true;
             }
 
             editor.ReplaceNode(replaced, Complete(task.WithoutTrivia(), task).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
