@@ -34,11 +34,14 @@ namespace CloseNotify.Package.Tests
             _output = output;
         }
 
-        [Fact]
-        public async Task Every_action_offered_at_every_diagnostic_applies_and_the_result_compiles()
+        [Theory]
+        [InlineData(PackageFixture.RuntimePackage)]
+        [InlineData(PackageFixture.AnalyzersPackage)]
+        public async Task Every_action_offered_at_every_diagnostic_applies_and_the_result_compiles(string package)
         {
-            var consumer = _fixture.Consumer("Ide", f => Consumer.Create(f, "Ide", "Drivers", Consumer.ProjectXml(
-                Consumers.Net8, properties: "    <LangVersion>latest</LangVersion>\n", nullable: "enable")));
+            var name = "Ide" + package.Replace(".", string.Empty, StringComparison.Ordinal);
+            var consumer = _fixture.Consumer(name, f => Consumer.Create(f, name, "Drivers", Consumer.ProjectXml(
+                Consumers.Net8, properties: "    <LangVersion>latest</LangVersion>\n", package: package, nullable: "enable")));
             using var timeout = new CancellationTokenSource(Limit);
             if (!MSBuildLocator.IsRegistered)
             {
