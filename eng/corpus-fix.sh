@@ -104,13 +104,17 @@ fix_library() {
     dotnet build "$p" --no-restore -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
   done
   before=$(tls_warnings "$dir/before.log")
-  for p in "${projects[@]}"; do
+  # dotnet format fixes the project it is given only: format every project a TLS warning was reported in (a
+  # referenced project of the library's, SuperSocket.Connection for instance), and the library's own.
+  local formatted
+  mapfile -t formatted < <({ printf '%s\n' "${projects[@]/#/$clone/}"; grep -E 'warning TLS00[0-9]' "$dir/before.log" | grep -oE '\[[^]]+\.csproj' | tr -d '['; } | sort -u)
+  for p in "${formatted[@]}"; do
     dotnet format analyzers "$p" --no-restore --diagnostics TLS001 TLS002 TLS003 --severity warn -v:q \
       >>"$dir/format.log" 2>&1 9>&- || format_rc=$?
   done
-  git diff -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' >"$dir/fixed.diff"
+  git diff -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' >"$dir/fixed.diff"
   local files added removed
-  files=$(git diff --name-only -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' | wc -l)
+  files=$(git diff --name-only -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' | wc -l)
   added=$(grep -c '^+[^+]' "$dir/fixed.diff")
   removed=$(grep -c '^-[^-]' "$dir/fixed.diff")
   local notify graceful abort shutdown filter narrow rethrow loop
