@@ -56,11 +56,19 @@ write_build_targets() {
   fi
   local reference=""
   [ -n "$runtime" ] && reference="<Reference Include=\"$runtime\" />"
+  local condition="" p
+  for p in "${projects[@]}"; do
+    condition="$condition${condition:+ or }'\$(MSBuildProjectFullPath)' == '$clone/$p'"
+  done
   cat >"$clone/Directory.Build.targets" <<EOF
 <Project>
   <Import Project="Directory.Build.library.targets" Condition="Exists('\$(MSBuildThisFileDirectory)Directory.Build.library.targets')" />
-  <PropertyGroup>
+  <!-- Only the library's own projects get the one TFM: a referenced project (npgsql's netstandard2.0 source
+       generator) keeps its own. -->
+  <PropertyGroup Condition="$condition">
     <TargetFrameworks>$tfm</TargetFrameworks>
+  </PropertyGroup>
+  <PropertyGroup>
     <RunAnalyzersDuringBuild>true</RunAnalyzersDuringBuild>
     <RunAnalyzers>true</RunAnalyzers>
   </PropertyGroup>
