@@ -35,7 +35,7 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        /// <summary>Cleanup code: a Dispose/DisposeAsync method, a finally or catch block. An error escaping there hides
+        /// <summary>Cleanup code: a Dispose/DisposeAsync/…Cleanup method, a finally or catch block. An error escaping there hides
         /// the original one or breaks a using (the framework design guidelines: avoid throwing from Dispose); the close
         /// must not throw. A Close() method may throw: its callers asked for the close.</summary>
         public static bool IsCleanup(SyntaxNode node)
@@ -60,7 +60,9 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        private static bool IsCleanupName(string name) => name.StartsWith("Dispose", System.StringComparison.Ordinal);
+        // Npgsql's connector closes its TLS stream in a `Cleanup()` that its Close and Break paths rely on not throwing.
+        private static bool IsCleanupName(string name) =>
+            name.StartsWith("Dispose", System.StringComparison.Ordinal) || name.EndsWith("Cleanup", System.StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Library code that writes ConfigureAwait(false) on its awaits gets it on the inserted one too.</summary>
         public static bool UsesConfigureAwaitFalse(SyntaxNode node)

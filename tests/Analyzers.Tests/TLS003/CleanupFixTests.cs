@@ -105,5 +105,53 @@ sealed class Connection : IDisposable
         _ssl.Dispose();
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_Cleanup_method_is_cleanup_code_too(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+sealed class Connector
+{
+    private readonly SslStream _ssl;
+
+    public Connector(SslStream ssl) { _ssl = ssl; }
+
+    void Cleanup()
+    {
+        try
+        {
+            _ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        {|TLS003:catch|}
+        {
+        }
+    }
+}", @"using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using CloseNotify;
+
+sealed class Connector
+{
+    private readonly SslStream _ssl;
+
+    public Connector(SslStream ssl) { _ssl = ssl; }
+
+    void Cleanup()
+    {
+        try
+        {
+            _ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        {
+        }
+        catch (Exception error)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", error);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
     }
 }
