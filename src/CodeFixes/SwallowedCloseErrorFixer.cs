@@ -1,5 +1,5 @@
 // TLS003 fixes. The default (one key for both shapes, the one dotnet format applies): filter a close's catch with
-// TlsErrors.IsBenign (with the runtime) or narrow it to the benign types (without), rethrow a read loop's error. In
+// TlsErrors.IsBenign (with the runtime) or on the benign types (without), rethrow a read loop's error. In
 // cleanup code a last catch reports what is not benign through Trace instead of letting it escape Dispose.
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -72,12 +72,14 @@ namespace CloseNotify.CodeFixes
         private enum Fix
         {
             Filter,
+            BclFilter,
             Narrow,
             Rethrow,
         }
 
-        /// <summary>What a key does for this diagnostic: the default is the filter with the runtime, the narrowed catch
-        /// without it, the rethrow in a read loop; the narrowed catch is the alternative only where it is not the default.</summary>
+        /// <summary>What a key does for this diagnostic: the default is the TlsErrors.IsBenign filter with the runtime, a
+        /// filter on the benign types without it (one catch, one body), the rethrow in a read loop; the alternative is
+        /// one catch clause per benign type.</summary>
         private static Fix? Plan(SemanticModel model, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
         {
             var shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
@@ -85,8 +87,8 @@ namespace CloseNotify.CodeFixes
             return (key, shape) switch
             {
                 (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => Fix.Rethrow,
-                (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => runtime ? Fix.Filter : Fix.Narrow,
-                (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) when runtime => Fix.Narrow,
+                (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => runtime ? Fix.Filter : Fix.BclFilter,
+                (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) => Fix.Narrow,
                 _ => null,
             };
         }
@@ -96,6 +98,8 @@ namespace CloseNotify.CodeFixes
         {
             (Fix.Filter, false) => "Ignore only benign close errors (TlsErrors.IsBenign); others propagate",
             (Fix.Filter, true) => "Ignore only benign close errors (TlsErrors.IsBenign); report others through Trace, never throw from cleanup",
+            (Fix.BclFilter, false) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); others propagate",
+            (Fix.BclFilter, true) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); report others through Trace",
             (Fix.Narrow, false) => "Catch only IOException and ObjectDisposedException; others propagate",
             (Fix.Narrow, true) => "Catch only IOException and ObjectDisposedException; report others through Trace, never throw from cleanup",
             _ => "Rethrow, so that a truncated stream is not taken for its end",
@@ -133,7 +137,8 @@ namespace CloseNotify.CodeFixes
         {
             var clauses = Plan(model, catchClause, diagnostic, key) switch
             {
-                Fix.Filter => AddBenignFilter(model, generator, catchClause),
+                Fix.Filter => AddBenignFilter(model, generator, catchClause, bcl: false),
+                Fix.BclFilter => AddBenignFilter(model, generator, catchClause, bcl: true),
                 Fix.Narrow => NarrowToBenignTypes(model, generator, catchClause),
                 Fix.Rethrow => new[] { Rethrow(catchClause) },
                 _ => null,
@@ -149,11 +154,11 @@ namespace CloseNotify.CodeFixes
             return clauses.Concat(new[] { TraceClause(model, generator, catchClause) }).ToList();
         }
 
-        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
+        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, bool bcl)
         {
             var tlsErrors = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors");
             var exception = model.Compilation.GetTypeByMetadataName("System.Exception");
-            if (tlsErrors == null || exception == null)
+            if ((tlsErrors == null && !bcl) || exception == null)
             {
                 return null;
             }
@@ -169,15 +174,39 @@ namespace CloseNotify.CodeFixes
             var newDeclaration = SyntaxFactory.CatchDeclaration(type.WithoutTrivia(), SyntaxFactory.Identifier(name))
                 .WithLeadingTrivia(declaration?.GetLeadingTrivia() ?? default)
                 .WithTrailingTrivia(SyntaxFactory.Space);
-            var isBenign = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    ((ExpressionSyntax)generator.TypeExpression(tlsErrors)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
-                    SyntaxFactory.IdentifierName("IsBenign")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
+            var caught = declaration == null ? exception : model.GetTypeInfo(declaration.Type).Type;
+            var isBenign = bcl
+                ? BclBenign(model, generator, SyntaxFactory.IdentifierName(name), caught)
+                : SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        ((ExpressionSyntax)generator.TypeExpression(tlsErrors!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
+                        SyntaxFactory.IdentifierName("IsBenign")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
             var filter = SyntaxFactory.CatchFilterClause(isBenign).WithTrailingTrivia(headerEnd);
             var keyword = declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space) : catchClause.CatchKeyword;
             return new[] { catchClause.WithCatchKeyword(keyword).WithDeclaration(newDeclaration).WithFilter(filter) };
+        }
+
+        /// <summary><c>e is IOException || e is ObjectDisposedException</c>, and the same of <c>e.InnerException</c> where
+        /// the caught type may be the AggregateException that Wait() wraps the task's error in. Plain BCL, C# 7.3.</summary>
+        private static ExpressionSyntax BclBenign(SemanticModel model, SyntaxGenerator generator, ExpressionSyntax error, ITypeSymbol? caught)
+        {
+            ExpressionSyntax Is(ExpressionSyntax value, string type) => SyntaxFactory.BinaryExpression(
+                SyntaxKind.IsExpression, value,
+                ((TypeSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName(type)!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation));
+            var inner = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, error, SyntaxFactory.IdentifierName("InnerException"));
+            var tested = caught?.Name switch
+            {
+                "AggregateException" => new ExpressionSyntax[] { inner },
+                "SystemException" => new ExpressionSyntax[] { error },
+                _ => new ExpressionSyntax[] { error, inner },
+            };
+
+            // Folded to the left, as the parser reads a || b || c.
+            return tested
+                .SelectMany(value => new[] { Is(value, "System.IO.IOException"), Is(value, "System.ObjectDisposedException") })
+                .Aggregate((left, right) => SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, left, right));
         }
 
         private static IReadOnlyList<CatchClauseSyntax>? NarrowToBenignTypes(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
