@@ -164,12 +164,12 @@ namespace CloseNotify.CodeFixes
             if (_typedAsStream)
             {
                 // A Stream-typed holder: only an SslStream has a close_notify to send.
-                var local = UniqueName(context.SpanStart, "ssl");
-                var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup);
+                var local = FreshNames.Unique(_model, context, "ssl");
+                var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
                 return new StatementSyntax[] { _statements.IfSslStream(target, local, body) };
             }
 
-            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup);
+            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
             if (!maybeNull)
             {
                 return close;
@@ -273,22 +273,6 @@ namespace CloseNotify.CodeFixes
             var type = symbol switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
             return _isMember && type?.NullableAnnotation == NullableAnnotation.Annotated;
         }
-
-        private string UniqueName(int position, string baseName)
-        {
-            var name = baseName;
-            for (var i = 1; _model.LookupSymbols(position, name: name).Any() || DeclaredBelow(name); i++)
-            {
-                name = baseName + i;
-            }
-
-            return name;
-        }
-
-        // A pattern variable may not reuse a name declared later in the same function either.
-        private bool DeclaredBelow(string name) =>
-            (_node.FirstAncestorOrSelf<MemberDeclarationSyntax>() ?? (SyntaxNode)_node.SyntaxTree.GetRoot())
-                .DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name && t.Parent is VariableDeclaratorSyntax or SingleVariableDesignationSyntax);
 
         private static bool IsDisposalCall(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -41,7 +42,7 @@ namespace CloseNotify.CodeFixes
         /// <summary>The BCL close: <c>await ssl.ShutdownAsync()</c> where the code can await, else a write of the alert
         /// bounded like TlsClose.Notify's. In cleanup code (and always when synchronous) the errors of a peer that reset
         /// or closed first are caught: there is nothing left to tell it, and a Dispose must not throw.</summary>
-        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup)
+        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup, string errorName)
         {
             var shutdown = Invoke(ssl, "ShutdownAsync");
             StatementSyntax send = canAwait
@@ -52,21 +53,36 @@ namespace CloseNotify.CodeFixes
                 return new[] { send };
             }
 
-            // catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException ...)
-            var e = IdentifierName("e");
-            var filter = Is(e, "System.IO.IOException");
-            filter = Or(filter, Is(e, "System.ObjectDisposedException"));
-            if (!canAwait)
-            {
-                // Wait() wraps the task's error in an AggregateException.
-                var inner = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, e, IdentifierName("InnerException"));
-                filter = Or(Or(filter, Is(inner, "System.IO.IOException")), Is(inner, "System.ObjectDisposedException"));
-            }
+            // catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException ...):
+            // Wait() wraps the task's error in an AggregateException.
+            var filter = BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait);
 
             var comment = Comment("// The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.");
             var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
-            var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier("e")), CatchFilterClause(filter), handler);
+            var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier(errorName)), CatchFilterClause(filter), handler);
             return new StatementSyntax[] { TryStatement(Block(send), SingletonList(catchClause), null) };
+        }
+
+        /// <summary><c>e is IOException || e is ObjectDisposedException</c> (<paramref name="outer"/>), then the same of
+        /// <c>e.InnerException</c> (<paramref name="inner"/>): the errors of a peer that reset or closed, or of a stream
+        /// already closed, in plain BCL code (C# 7.3).</summary>
+        public ExpressionSyntax BenignTypesFilter(ExpressionSyntax error, bool outer, bool inner)
+        {
+            var tested = new List<ExpressionSyntax>();
+            if (outer)
+            {
+                tested.Add(error);
+            }
+
+            if (inner)
+            {
+                tested.Add(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, error, IdentifierName("InnerException")));
+            }
+
+            // Folded to the left, as the parser reads a || b || c.
+            return tested
+                .SelectMany(value => new[] { Is(value, "System.IO.IOException"), Is(value, "System.ObjectDisposedException") })
+                .Aggregate(Or);
         }
 
         /// <summary><c>if (x != null) { statement }</c>.</summary>
@@ -96,7 +112,7 @@ namespace CloseNotify.CodeFixes
         private static InvocationExpressionSyntax Invoke(ExpressionSyntax receiver, string method, params ExpressionSyntax[] arguments) =>
             InvocationExpression(
                 MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, receiver, IdentifierName(method)),
-                ArgumentList(SeparatedList(System.Linq.Enumerable.Select(arguments, Argument))));
+                ArgumentList(SeparatedList(arguments.Select(Argument))));
 
         private static ExpressionSyntax Await(ExpressionSyntax task, bool configureAwait) =>
             AwaitExpression(configureAwait ? Invoke(task, "ConfigureAwait", LiteralExpression(SyntaxKind.FalseLiteralExpression)) : task);

@@ -63,10 +63,9 @@ namespace CloseNotify.CodeFixes
             var ssl = call.ArgumentList.Arguments[0].Expression.WithoutTrivia();
             var shutdownCallee = call.Expression.WithoutTrivia();
             var getErrorCallee = Callee(generator, shutdown, getError, shutdownCallee);
-            var names = new Names(model, position);
-            var started = names.Fresh("started");
-            var result = names.Fresh("result");
-            var error = names.Fresh("error");
+            var started = FreshNames.Unique(model, call, "started");
+            var result = FreshNames.Unique(model, call, "result");
+            var error = FreshNames.Unique(model, call, "error");
 
             // Only the BCL type names are simplified (and imported): the rest keeps the code's own style (this.).
             var template = SyntaxFactory.ParseStatement(Template);
@@ -119,29 +118,6 @@ namespace CloseNotify.CodeFixes
 
             var type = (ExpressionSyntax)generator.TypeExpression(getError.ContainingType);
             return SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation), name);
-        }
-
-        private sealed class Names
-        {
-            private readonly SemanticModel _model;
-            private readonly int _position;
-
-            public Names(SemanticModel model, int position)
-            {
-                _model = model;
-                _position = position;
-            }
-
-            public string Fresh(string baseName)
-            {
-                var name = baseName;
-                for (var i = 1; _model.LookupSymbols(_position, name: name).Any(); i++)
-                {
-                    name = baseName + i;
-                }
-
-                return name;
-            }
         }
     }
 }

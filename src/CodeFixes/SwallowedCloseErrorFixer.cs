@@ -166,7 +166,7 @@ namespace CloseNotify.CodeFixes
             var declaration = catchClause.Declaration;
             var name = declaration != null && !declaration.Identifier.IsKind(SyntaxKind.None)
                 ? declaration.Identifier.ValueText
-                : UniqueName(model, catchClause.SpanStart, "ex");
+                : FreshNames.Unique(model, catchClause, "ex");
             var type = declaration?.Type ?? ((TypeSyntax)generator.TypeExpression(exception)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
 
             // What ended the clause's header (usually the line break before the block) now ends the filter.
@@ -176,7 +176,9 @@ namespace CloseNotify.CodeFixes
                 .WithTrailingTrivia(SyntaxFactory.Space);
             var caught = declaration == null ? exception : model.GetTypeInfo(declaration.Type).Type;
             var isBenign = bcl
-                ? BclBenign(model, generator, SyntaxFactory.IdentifierName(name), caught)
+                // Wait() wraps the task's error in an AggregateException: look inside where one may be caught.
+                ? new CloseStatements(model.Compilation, generator).BenignTypesFilter(
+                    SyntaxFactory.IdentifierName(name), outer: caught?.Name != "AggregateException", inner: caught?.Name != "SystemException")
                 : SyntaxFactory.InvocationExpression(
                     SyntaxFactory.MemberAccessExpression(
                         SyntaxKind.SimpleMemberAccessExpression,
@@ -186,27 +188,6 @@ namespace CloseNotify.CodeFixes
             var filter = SyntaxFactory.CatchFilterClause(isBenign).WithTrailingTrivia(headerEnd);
             var keyword = declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space) : catchClause.CatchKeyword;
             return new[] { catchClause.WithCatchKeyword(keyword).WithDeclaration(newDeclaration).WithFilter(filter) };
-        }
-
-        /// <summary><c>e is IOException || e is ObjectDisposedException</c>, and the same of <c>e.InnerException</c> where
-        /// the caught type may be the AggregateException that Wait() wraps the task's error in. Plain BCL, C# 7.3.</summary>
-        private static ExpressionSyntax BclBenign(SemanticModel model, SyntaxGenerator generator, ExpressionSyntax error, ITypeSymbol? caught)
-        {
-            ExpressionSyntax Is(ExpressionSyntax value, string type) => SyntaxFactory.BinaryExpression(
-                SyntaxKind.IsExpression, value,
-                ((TypeSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName(type)!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation));
-            var inner = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, error, SyntaxFactory.IdentifierName("InnerException"));
-            var tested = caught?.Name switch
-            {
-                "AggregateException" => new ExpressionSyntax[] { inner },
-                "SystemException" => new ExpressionSyntax[] { error },
-                _ => new ExpressionSyntax[] { error, inner },
-            };
-
-            // Folded to the left, as the parser reads a || b || c.
-            return tested
-                .SelectMany(value => new[] { Is(value, "System.IO.IOException"), Is(value, "System.ObjectDisposedException") })
-                .Aggregate((left, right) => SyntaxFactory.BinaryExpression(SyntaxKind.LogicalOrExpression, left, right));
         }
 
         private static IReadOnlyList<CatchClauseSyntax>? NarrowToBenignTypes(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
@@ -248,7 +229,7 @@ namespace CloseNotify.CodeFixes
         /// <summary><c>catch (Exception e) { Trace.TraceError(...); }</c>, the last clause of a try in cleanup code.</summary>
         private static CatchClauseSyntax TraceClause(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
         {
-            var name = UniqueName(model, catchClause.SpanStart, "error");
+            var name = FreshNames.Unique(model, catchClause, "error");
             var trace = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Diagnostics.Trace")!))
                 .WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
             var call = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
@@ -288,17 +269,6 @@ namespace CloseNotify.CodeFixes
             }
 
             return false;
-        }
-
-        private static string UniqueName(SemanticModel model, int position, string baseName)
-        {
-            var name = baseName;
-            for (var i = 1; model.LookupSymbols(position, name: name).Any(); i++)
-            {
-                name = baseName + i;
-            }
-
-            return name;
         }
     }
 }
