@@ -33,14 +33,17 @@ libraries=("$@")
 [ ${#libraries[@]} -gt 0 ] || libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket)
 
 # Each library's project(s) and TFM, as eng/corpus.sh builds them (shared/CORPUS.md). dotnet format takes no
-# msbuild properties, so the TFM is set in the generated Directory.Build.targets instead of on the command line.
+# msbuild properties, so a TFM override goes into the generated Directory.Build.targets instead of the command line.
 library_config() {
+  override=0
   case "$1" in
     npgsql) projects=(src/Npgsql/Npgsql.csproj); tfm=net10.0 ;;
     nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj); tfm=net10.0 ;;
-    FluentFTP) projects=(FluentFTP/FluentFTP.csproj); tfm=net8.0 ;;
-    MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj); tfm=net10.0 ;;
-    SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj); tfm=net8.0 ;;
+    # Older targeting packs are missing from the package mirror: every project of the build gets the one TFM, as
+    # eng/corpus.sh's global -p:TargetFrameworks does (a project-only override left SuperSocket's references on net7.0).
+    FluentFTP) projects=(FluentFTP/FluentFTP.csproj); tfm=net8.0; override=1 ;;
+    MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj); tfm=net10.0; override=1 ;;
+    SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj); tfm=net8.0; override=1 ;;
     *) echo "unknown library '$1'" >&2; return 1 ;;
   esac
 }
@@ -56,17 +59,14 @@ write_build_targets() {
   fi
   local reference=""
   [ -n "$runtime" ] && reference="<Reference Include=\"$runtime\" />"
-  local condition="" p
-  for p in "${projects[@]}"; do
-    condition="$condition${condition:+ or }'\$(MSBuildProjectFullPath)' == '$clone/$p'"
-  done
+  # The one TFM only where eng/corpus.sh sets it (globally there): npgsql's netstandard2.0 source generator keeps its own.
+  local tfms=""
+  [ "$override" -eq 1 ] && tfms="<TargetFrameworks>$tfm</TargetFrameworks>"
   cat >"$clone/Directory.Build.targets" <<EOF
 <Project>
   <Import Project="Directory.Build.library.targets" Condition="Exists('\$(MSBuildThisFileDirectory)Directory.Build.library.targets')" />
-  <!-- Only the library's own projects get the one TFM: a referenced project (npgsql's netstandard2.0 source
-       generator) keeps its own. -->
-  <PropertyGroup Condition="$condition">
-    <TargetFrameworks>$tfm</TargetFrameworks>
+  <PropertyGroup>
+    $tfms
   </PropertyGroup>
   <PropertyGroup>
     <RunAnalyzersDuringBuild>true</RunAnalyzersDuringBuild>
@@ -104,12 +104,14 @@ fix_library() {
     rm "$clone/global.json"
   fi
   cd "$clone" || return 1
-  local p before after build_rc=0 format_rc=0
+  local p before after build_rc=0 format_rc=0 framework=()
+  # Without an override the library keeps its TFMs; the builds take the one TFM (dotnet format loads them all).
+  [ "$override" -eq 1 ] || framework=(-f "$tfm")
   for p in "${projects[@]}"; do
     dotnet restore "$p" -nologo -v:q "${common[@]}" >>"$dir/restore.log" 2>&1 9>&-
   done
   for p in "${projects[@]}"; do
-    dotnet build "$p" --no-restore -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
+    dotnet build "$p" --no-restore "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
   done
   before=$(tls_warnings "$dir/before.log")
   # dotnet format fixes the project it is given only: format every project a TLS warning was reported in (a
@@ -134,7 +136,7 @@ fix_library() {
   rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
   loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
   for p in "${projects[@]}"; do
-    dotnet build "$p" --no-restore --no-incremental -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/after.log" 2>&1 9>&- || build_rc=$?
+    dotnet build "$p" --no-restore --no-incremental "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/after.log" 2>&1 9>&- || build_rc=$?
   done
   after=$(tls_warnings "$dir/after.log")
   cd "$root" || return 1
