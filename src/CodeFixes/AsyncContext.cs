@@ -5,9 +5,11 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CloseNotify.CodeFixes
 {
+    /// <summary>What the code around a fix allows: awaiting, and whether it is cleanup code (which must not throw).</summary>
     internal static class AsyncContext
     {
-        /// <summary>True inside an async method, lambda or local function, outside a lock (where await is an error).</summary>
+        /// <summary>True inside an async method, lambda or local function, or in top-level statements, outside a lock
+        /// (where await is an error).</summary>
         public static bool AllowsAwait(SyntaxNode node)
         {
             foreach (var ancestor in node.AncestorsAndSelf())
@@ -22,6 +24,9 @@ namespace CloseNotify.CodeFixes
                         return localFunction.Modifiers.Any(SyntaxKind.AsyncKeyword);
                     case MethodDeclarationSyntax method:
                         return method.Modifiers.Any(SyntaxKind.AsyncKeyword);
+                    case GlobalStatementSyntax:
+                        // Top-level statements may always await (C# 9).
+                        return true;
                     case MemberDeclarationSyntax:
                         return false;
                 }
@@ -29,6 +34,35 @@ namespace CloseNotify.CodeFixes
 
             return false;
         }
+
+        /// <summary>Cleanup code: a Dispose/DisposeAsync/…Cleanup method, a finally or catch block. An error escaping there hides
+        /// the original one or breaks a using (the framework design guidelines: avoid throwing from Dispose); the close
+        /// must not throw. A Close() method may throw: its callers asked for the close.</summary>
+        public static bool IsCleanup(SyntaxNode node)
+        {
+            foreach (var ancestor in node.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case FinallyClauseSyntax:
+                    case CatchClauseSyntax:
+                        return true;
+                    case AnonymousFunctionExpressionSyntax:
+                    case LocalFunctionStatementSyntax:
+                        continue;
+                    case MethodDeclarationSyntax method:
+                        return IsCleanupName(method.Identifier.ValueText);
+                    case MemberDeclarationSyntax:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
+        // Npgsql's connector closes its TLS stream in a `Cleanup()` that its Close and Break paths rely on not throwing.
+        private static bool IsCleanupName(string name) =>
+            name.StartsWith("Dispose", System.StringComparison.Ordinal) || name.EndsWith("Cleanup", System.StringComparison.OrdinalIgnoreCase);
 
         /// <summary>Library code that writes ConfigureAwait(false) on its awaits gets it on the inserted one too.</summary>
         public static bool UsesConfigureAwaitFalse(SyntaxNode node)
@@ -39,6 +73,15 @@ namespace CloseNotify.CodeFixes
                 .Any(i => i.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait" }
                     && i.ArgumentList.Arguments.Count == 1
                     && i.ArgumentList.Arguments[0].Expression.IsKind(SyntaxKind.FalseLiteralExpression));
+        }
+
+        /// <summary>Does the type write <c>this.</c> before its members? Then inserted member references get it too.</summary>
+        public static bool UsesThisPrefix(SyntaxNode node)
+        {
+            var type = node.FirstAncestorOrSelf<TypeDeclarationSyntax>();
+            return type != null && type.DescendantNodes()
+                .OfType<MemberAccessExpressionSyntax>()
+                .Any(m => m.Expression.IsKind(SyntaxKind.ThisExpression));
         }
     }
 }

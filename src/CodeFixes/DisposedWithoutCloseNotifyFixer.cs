@@ -1,4 +1,4 @@
-// TLS001 fixes: close the stream gracefully, or abort it explicitly, before it is disposed.
+// TLS001 fixes: close the stream before it is disposed, in the way its context allows, or abort it explicitly.
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -8,8 +8,6 @@ using CloseNotify.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 
 namespace CloseNotify.CodeFixes
@@ -18,6 +16,8 @@ namespace CloseNotify.CodeFixes
     [Shared]
     public sealed class DisposedWithoutCloseNotifyFixer : CodeFixProvider
     {
+        /// <summary>The default fix, the one `dotnet format` applies: with the runtime, an awaited graceful close where
+        /// the code can await and TlsClose.Notify elsewhere; without it, SslStream.ShutdownAsync.</summary>
         public const string GracefulKey = "TLS001.CloseGracefully";
         public const string AbortKey = "TLS001.AbortExplicitly";
 
@@ -25,7 +25,11 @@ namespace CloseNotify.CodeFixes
             ImmutableArray.Create(RuleIdentifiers.DisposedWithoutCloseNotify);
 
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey == GracefulKey, context.CancellationToken).ConfigureAwait(false));
+        {
+            var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
+            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, context.CodeActionEquivalenceKey);
+            return mode == null ? document : await ApplyAsync(document, diagnostics, mode.Value, context.CancellationToken).ConfigureAwait(false);
+        });
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -36,38 +40,62 @@ namespace CloseNotify.CodeFixes
                 return;
             }
 
+            var document = context.Document;
             foreach (var diagnostic in context.Diagnostics)
             {
-                // Register only what can be applied: a fix that cannot place its statement offers nothing.
-                if (!CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(context.Document), diagnostic, graceful: true, new StatementInsertion()))
+                var name = diagnostic.Properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var target) ? target : null;
+                var canAwait = AsyncContext.AllowsAwait(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
+                foreach (var key in new[] { GracefulKey, AbortKey })
                 {
-                    continue;
-                }
+                    // Register only what can be applied: a fix that cannot place its statement offers nothing.
+                    var mode = ModeFor(document, model.Compilation, key);
+                    if (mode == null || !CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, new StatementInsertion()))
+                    {
+                        continue;
+                    }
 
-                var name = diagnostic.Properties[DisposedWithoutCloseNotifyAnalyzer.NameProperty];
-                var document = context.Document;
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Close '{name}' gracefully (send close_notify, then drain)",
-                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), graceful: true, ct),
-                        GracefulKey),
-                    diagnostic);
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        $"Abort '{name}' explicitly (no close_notify)",
-                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), graceful: false, ct),
-                        AbortKey),
-                    diagnostic);
+                    context.RegisterCodeFix(
+                        CodeAction.Create(Title(mode.Value, name, canAwait), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), mode.Value, ct), key),
+                        diagnostic);
+                }
             }
         }
 
-        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool graceful, CancellationToken cancellationToken)
+        /// <summary>Each title says what the fix writes, whether it can block and for how long.</summary>
+        private static string Title(CloseMode mode, string? name, bool canAwait) => (mode, canAwait) switch
+        {
+            (CloseMode.Graceful, true) => $"Close '{name}' gracefully: await TlsClose.GracefulAsync (close_notify, then a drain of at most 2 s / 1 MiB)",
+            (CloseMode.Graceful, false) => $"Send close_notify on '{name}': TlsClose.Notify (blocks at most 250 ms for the write, no drain, never throws)",
+            (CloseMode.Abort, _) => $"Abort '{name}' explicitly: TlsClose.Abort (no close_notify, TCP reset, does not block)",
+            (CloseMode.Bcl, true) => $"Send close_notify on '{name}': await ShutdownAsync() before disposing (waits for the write only, no drain)",
+            _ => $"Send close_notify on '{name}': ShutdownAsync().Wait(250 ms) before disposing (no drain, reset/closed errors ignored)",
+        };
+
+        /// <summary>What a key writes in this project; null when it cannot: the abort needs the runtime, and the BCL
+        /// close needs ShutdownAsync in every target framework the file is compiled for.</summary>
+        private static CloseMode? ModeFor(Document document, Compilation compilation, string? key)
+        {
+            var runtime = compilation.GetTypeByMetadataName("CloseNotify.TlsClose") != null;
+            if (key == AbortKey)
+            {
+                return runtime ? CloseMode.Abort : null;
+            }
+
+            if (key != GracefulKey)
+            {
+                return null;
+            }
+
+            return runtime ? CloseMode.Graceful : ShutdownAvailability.Everywhere(document, compilation) ? CloseMode.Bcl : null;
+        }
+
+        private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CloseMode mode, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var insertion = new StatementInsertion();
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, graceful, insertion);
+                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, insertion);
             }
 
             insertion.ApplyTo(editor);

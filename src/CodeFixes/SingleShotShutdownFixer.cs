@@ -1,5 +1,6 @@
-// TLS002 fixes: complete the ShutdownAsync task (await, or synchronously outside async code), or
-// replace a single SSL_shutdown call with the runtime's shutdown driver.
+// TLS002 fix, one for every shape under one key (dotnet format applies one key per rule): complete the ShutdownAsync
+// task (await, or synchronously outside async code), or drive a single SSL_shutdown call to completion through the
+// project's own P/Invoke declarations.
 using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
@@ -23,7 +24,6 @@ namespace CloseNotify.CodeFixes
     public sealed class SingleShotShutdownFixer : CodeFixProvider
     {
         public const string CompleteTaskKey = "TLS002.CompleteShutdown";
-        public const string DriverKey = "TLS002.UseShutdownDriver";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SingleShotShutdown);
 
@@ -48,12 +48,15 @@ namespace CloseNotify.CodeFixes
                 }
 
                 var isTask = ShapeOf(diagnostic) is Shape.DiscardedTask or Shape.StoredTask;
+                var canAwait = AsyncContext.AllowsAwait(root.FindNode(diagnostic.Location.SourceSpan));
+                var title = !isTask
+                    ? "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; blocks at most 2 s)"
+                    : canAwait ? "Await the TLS shutdown (waits for the close_notify write only)"
+                    : AsyncContext.IsCleanup(root.FindNode(diagnostic.Location.SourceSpan)) ? "Complete the TLS shutdown within 250 ms (Dispose: a peer already gone is not an error)"
+                    : "Complete the TLS shutdown synchronously (blocks until the close_notify is written)";
                 var document = context.Document;
                 context.RegisterCodeFix(
-                    CodeAction.Create(
-                        isTask ? "Complete the TLS shutdown before going on" : "Drive SSL_shutdown to completion (OpenSslShutdown.Drive)",
-                        ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), ct),
-                        isTask ? CompleteTaskKey : DriverKey),
+                    CodeAction.Create(title, ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), ct), CompleteTaskKey),
                     diagnostic);
             }
         }
@@ -83,7 +86,7 @@ namespace CloseNotify.CodeFixes
             switch (ShapeOf(diagnostic))
             {
                 case Shape.DiscardedTask:
-                    return CompleteDiscardedTask(editor, expression);
+                    return CompleteDiscardedTask(editor, model, expression);
                 case Shape.StoredTask:
                     return CompleteStoredTask(editor, expression);
                 case Shape.IgnoredOpenSslResult:
@@ -98,13 +101,23 @@ namespace CloseNotify.CodeFixes
             }
         }
 
-        private static bool CompleteDiscardedTask(SyntaxEditor editor, ExpressionSyntax task)
+        private static bool CompleteDiscardedTask(SyntaxEditor editor, SemanticModel model, ExpressionSyntax task)
         {
             // `_ = task;` loses the discard along with the dropped task.
             var replaced = task.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard ? (ExpressionSyntax)discard : task;
             if (replaced.Parent is not (ExpressionStatementSyntax or ArrowExpressionClauseSyntax or LambdaExpressionSyntax))
             {
                 return false;
+            }
+
+            if (replaced.Parent is ExpressionStatementSyntax statement && !AsyncContext.AllowsAwait(task) && AsyncContext.IsCleanup(task)
+                && task is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ShutdownAsync" } access })
+            {
+                // Synchronous cleanup (Dispose): the alert written within a short bound, and a peer already gone is
+                // no reason for Dispose to throw — the same close the TLS001 fix writes without the runtime.
+                var close = new CloseStatements(model.Compilation, editor.Generator).BclClose(access.Expression.WithoutTrivia(), canAwait: false, configureAwait: false, cleanup: true, FreshNames.Unique(model, statement, "e"));
+                editor.ReplaceNode(statement, close[0].WithTriviaFrom(statement).WithAdditionalAnnotations(Formatter.Annotation));
+                return true;
             }
 
             editor.ReplaceNode(replaced, Complete(task.WithoutTrivia(), task).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
@@ -142,43 +155,15 @@ namespace CloseNotify.CodeFixes
 
         private static bool UseDriver(SyntaxEditor editor, SemanticModel model, StatementSyntax replaced, ExpressionSyntax call)
         {
-            var driver = model.Compilation.GetTypeByMetadataName("CloseNotify.OpenSslShutdown");
-            if (driver == null || call is not InvocationExpressionSyntax { ArgumentList.Arguments: { Count: 1 } arguments })
+            if (call is not InvocationExpressionSyntax invocation
+                || OpenSslShutdownLoop.Create(model, editor.Generator, invocation, replaced.SpanStart) is not { } loop)
             {
                 return false;
             }
 
-            // The driver takes the SSL* as a handle: IntPtr / nint, or a SafeHandle.
-            var handleType = model.GetTypeInfo(arguments[0].Expression).Type;
-            if (handleType == null || !IsHandleType(handleType))
-            {
-                return false;
-            }
-
-            var generator = editor.Generator;
-            var driveCall = (ExpressionSyntax)generator.InvocationExpression(
-                generator.MemberAccessExpression(generator.TypeExpression(driver).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation), "Drive"),
-                arguments[0].Expression.WithoutTrivia());
-            editor.ReplaceNode(replaced, SyntaxFactory.ExpressionStatement(driveCall).WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
+            // The comment above the call now describes the loop.
+            editor.ReplaceNode(replaced, loop.WithTriviaFrom(replaced).WithAdditionalAnnotations(Formatter.Annotation));
             return true;
-        }
-
-        private static bool IsHandleType(ITypeSymbol type)
-        {
-            if (type.SpecialType == SpecialType.System_IntPtr)
-            {
-                return true;
-            }
-
-            for (var t = type; t != null; t = t.BaseType)
-            {
-                if (t.Name == "SafeHandle" && t.ContainingNamespace?.ToDisplayString() == "System.Runtime.InteropServices")
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

@@ -1,4 +1,6 @@
-// TLS003 fixes: filter with TlsErrors.IsBenign, narrow the catch to the benign types, or rethrow a read error.
+// TLS003 fixes. The default (one key for both shapes, the one dotnet format applies): filter a close's catch with
+// TlsErrors.IsBenign (with the runtime) or on the benign types (without), rethrow a read loop's error. In
+// cleanup code a last catch reports what is not benign through Trace instead of letting it escape Dispose.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -21,9 +23,11 @@ namespace CloseNotify.CodeFixes
     [Shared]
     public sealed class SwallowedCloseErrorFixer : CodeFixProvider
     {
-        public const string FilterKey = "TLS003.FilterBenign";
+        /// <summary>The default fix of both shapes (dotnet format applies one key per rule).</summary>
+        public const string DefaultKey = "TLS003.HandleCloseErrors";
+
+        /// <summary>The alternative where the runtime is referenced: catch only the benign types.</summary>
         public const string NarrowKey = "TLS003.NarrowToBenignTypes";
-        public const string RethrowKey = "TLS003.Rethrow";
 
         // The benign types of a close (see TlsErrors): a reset or closed transport surfaces as IOException
         // (SocketException inside), a stream already closed as ObjectDisposedException.
@@ -32,7 +36,7 @@ namespace CloseNotify.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SwallowedCloseError);
 
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? FilterKey, context.CancellationToken).ConfigureAwait(false));
+            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? DefaultKey, context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -52,22 +56,52 @@ namespace CloseNotify.CodeFixes
                 }
 
                 var document = context.Document;
-                foreach (var key in new[] { FilterKey, NarrowKey, RethrowKey })
+                foreach (var key in new[] { DefaultKey, NarrowKey })
                 {
-                    if (Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key) != null)
+                    var fix = Plan(model, catchClause, diagnostic, key);
+                    if (fix != null && Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key) != null)
                     {
                         context.RegisterCodeFix(
-                            CodeAction.Create(Title(key), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                            CodeAction.Create(Title(fix.Value, AsyncContext.IsCleanup(catchClause.Parent!)), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
                             diagnostic);
                     }
                 }
             }
         }
 
-        private static string Title(string key) => key switch
+        private enum Fix
         {
-            FilterKey => "Ignore only benign close errors (TlsErrors.IsBenign)",
-            NarrowKey => "Catch only IOException and ObjectDisposedException",
+            Filter,
+            BclFilter,
+            Narrow,
+            Rethrow,
+        }
+
+        /// <summary>What a key does for this diagnostic: the default is the TlsErrors.IsBenign filter with the runtime, a
+        /// filter on the benign types without it (one catch, one body), the rethrow in a read loop; the alternative is
+        /// one catch clause per benign type.</summary>
+        private static Fix? Plan(SemanticModel model, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
+        {
+            var shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
+            var runtime = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors") != null;
+            return (key, shape) switch
+            {
+                (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => Fix.Rethrow,
+                (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => runtime ? Fix.Filter : Fix.BclFilter,
+                (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) => Fix.Narrow,
+                _ => null,
+            };
+        }
+
+        // Titles say what is caught and whether anything can escape; none of these fixes waits for anything.
+        private static string Title(Fix fix, bool cleanup) => (fix, cleanup) switch
+        {
+            (Fix.Filter, false) => "Ignore only benign close errors (TlsErrors.IsBenign); others propagate",
+            (Fix.Filter, true) => "Ignore only benign close errors (TlsErrors.IsBenign); report others through Trace, never throw from cleanup",
+            (Fix.BclFilter, false) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); others propagate",
+            (Fix.BclFilter, true) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); report others through Trace",
+            (Fix.Narrow, false) => "Catch only IOException and ObjectDisposedException; others propagate",
+            (Fix.Narrow, true) => "Catch only IOException and ObjectDisposedException; report others through Trace, never throw from cleanup",
             _ => "Rethrow, so that a truncated stream is not taken for its end",
         };
 
@@ -101,25 +135,30 @@ namespace CloseNotify.CodeFixes
         /// <summary>The catch clauses that replace <paramref name="catchClause"/>, or null when this fix does not apply.</summary>
         private static IReadOnlyList<CatchClauseSyntax>? Rewrite(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
         {
-            var shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
-            switch (key)
+            var clauses = Plan(model, catchClause, diagnostic, key) switch
             {
-                case FilterKey when shape == SwallowedCloseErrorAnalyzer.CloseShape:
-                    return AddBenignFilter(model, generator, catchClause);
-                case NarrowKey when shape == SwallowedCloseErrorAnalyzer.CloseShape:
-                    return NarrowToBenignTypes(model, generator, catchClause);
-                case RethrowKey when shape == SwallowedCloseErrorAnalyzer.ReadLoopShape:
-                    return new[] { Rethrow(catchClause) };
-                default:
-                    return null;
+                Fix.Filter => AddBenignFilter(model, generator, catchClause, bcl: false),
+                Fix.BclFilter => AddBenignFilter(model, generator, catchClause, bcl: true),
+                Fix.Narrow => NarrowToBenignTypes(model, generator, catchClause),
+                Fix.Rethrow => new[] { Rethrow(catchClause) },
+                _ => null,
+            };
+            if (clauses == null || Plan(model, catchClause, diagnostic, key) == Fix.Rethrow
+                || catchClause.Parent is not TryStatementSyntax tryStatement || !AsyncContext.IsCleanup(tryStatement)
+                || tryStatement.Catches.Last() != catchClause)
+            {
+                return clauses;
             }
+
+            // Cleanup must not throw, and TLS003 is about not hiding errors: what is not benign is reported, not rethrown.
+            return clauses.Concat(new[] { TraceClause(model, generator, catchClause) }).ToList();
         }
 
-        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
+        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, bool bcl)
         {
             var tlsErrors = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors");
             var exception = model.Compilation.GetTypeByMetadataName("System.Exception");
-            if (tlsErrors == null || exception == null)
+            if ((tlsErrors == null && !bcl) || exception == null)
             {
                 return null;
             }
@@ -127,7 +166,7 @@ namespace CloseNotify.CodeFixes
             var declaration = catchClause.Declaration;
             var name = declaration != null && !declaration.Identifier.IsKind(SyntaxKind.None)
                 ? declaration.Identifier.ValueText
-                : UniqueName(model, catchClause.SpanStart, "ex");
+                : FreshNames.Unique(model, catchClause, "ex");
             var type = declaration?.Type ?? ((TypeSyntax)generator.TypeExpression(exception)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
 
             // What ended the clause's header (usually the line break before the block) now ends the filter.
@@ -135,12 +174,17 @@ namespace CloseNotify.CodeFixes
             var newDeclaration = SyntaxFactory.CatchDeclaration(type.WithoutTrivia(), SyntaxFactory.Identifier(name))
                 .WithLeadingTrivia(declaration?.GetLeadingTrivia() ?? default)
                 .WithTrailingTrivia(SyntaxFactory.Space);
-            var isBenign = SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(
-                    SyntaxKind.SimpleMemberAccessExpression,
-                    ((ExpressionSyntax)generator.TypeExpression(tlsErrors)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
-                    SyntaxFactory.IdentifierName("IsBenign")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
+            var caught = declaration == null ? exception : model.GetTypeInfo(declaration.Type).Type;
+            var isBenign = bcl
+                // Wait() wraps the task's error in an AggregateException: look inside where one may be caught.
+                ? new CloseStatements(model.Compilation, generator).BenignTypesFilter(
+                    SyntaxFactory.IdentifierName(name), outer: caught?.Name != "AggregateException", inner: caught?.Name != "SystemException")
+                : SyntaxFactory.InvocationExpression(
+                    SyntaxFactory.MemberAccessExpression(
+                        SyntaxKind.SimpleMemberAccessExpression,
+                        ((ExpressionSyntax)generator.TypeExpression(tlsErrors!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
+                        SyntaxFactory.IdentifierName("IsBenign")),
+                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
             var filter = SyntaxFactory.CatchFilterClause(isBenign).WithTrailingTrivia(headerEnd);
             var keyword = declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space) : catchClause.CatchKeyword;
             return new[] { catchClause.WithCatchKeyword(keyword).WithDeclaration(newDeclaration).WithFilter(filter) };
@@ -172,11 +216,32 @@ namespace CloseNotify.CodeFixes
             return types.Select((type, index) =>
             {
                 var typeSyntax = ((TypeSyntax)generator.TypeExpression(type!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+                // A bare `catch` ends its header on the keyword: that line break now follows the declaration.
+                var headerEnd = catchClause.Declaration?.GetTrailingTrivia() ?? catchClause.CatchKeyword.TrailingTrivia;
                 var clause = catchClause
-                    .WithDeclaration(SyntaxFactory.CatchDeclaration(typeSyntax).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(catchClause.Declaration?.GetTrailingTrivia() ?? default))
+                    .WithCatchKeyword(catchClause.Declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia() : catchClause.CatchKeyword)
+                    .WithDeclaration(SyntaxFactory.CatchDeclaration(typeSyntax).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(headerEnd))
                     .WithAdditionalAnnotations(Formatter.Annotation);
                 return index == 0 ? clause : clause.WithLeadingTrivia(SyntaxFactory.ElasticMarker);
             }).ToList();
+        }
+
+        /// <summary><c>catch (Exception e) { Trace.TraceError(...); }</c>, the last clause of a try in cleanup code.</summary>
+        private static CatchClauseSyntax TraceClause(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
+        {
+            var name = FreshNames.Unique(model, catchClause, "error");
+            var trace = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Diagnostics.Trace")!))
+                .WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+            var call = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
+                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, trace, SyntaxFactory.IdentifierName("TraceError")),
+                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
+                {
+                    SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal("TLS close failed: {0}"))),
+                    SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)),
+                }))));
+            var exception = ((TypeSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Exception")!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+            return SyntaxFactory.CatchClause(SyntaxFactory.CatchDeclaration(exception, SyntaxFactory.Identifier(name)), null, SyntaxFactory.Block(call))
+                .WithAdditionalAnnotations(Formatter.Annotation);
         }
 
         /// <summary>The swallowing statements give way to <c>throw;</c>; their comments stay.</summary>
@@ -204,17 +269,6 @@ namespace CloseNotify.CodeFixes
             }
 
             return false;
-        }
-
-        private static string UniqueName(SemanticModel model, int position, string baseName)
-        {
-            var name = baseName;
-            for (var i = 1; model.LookupSymbols(position, name: name).Any(); i++)
-            {
-                name = baseName + i;
-            }
-
-            return name;
         }
     }
 }

@@ -8,7 +8,7 @@ namespace CloseNotify
 {
     /// <summary>Closes TLS connections the way RFC 8446 §6.1 asks: gracefully (close_notify, then a bounded drain of
     /// what the peer still sends) or by an explicit abort.</summary>
-    public static class TlsClose
+    public static partial class TlsClose
     {
         // The setter copies the values into the socket option: one shared instance serves every abort.
         private static readonly LingerOption ResetOnClose = new LingerOption(true, 0);

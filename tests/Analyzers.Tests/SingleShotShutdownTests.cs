@@ -377,7 +377,7 @@ class Client
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Fix_replaces_a_single_SSL_shutdown_with_the_driver(LanguageVersion version) =>
+        public Task Fix_calls_the_projects_own_SSL_shutdown_until_the_close_completes(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + LibSsl + @"
 class EventLoopConnection
 {
@@ -396,7 +396,7 @@ class EventLoopConnection
         if ({|TLS002:LibSsl.SSL_shutdown(_ssl)|} == 0)
             LibSsl.SSL_shutdown(_ssl);
     }
-}", UsingsWithRuntime + LibSsl + @"
+}", Usings + LibSsl + @"
 class EventLoopConnection
 {
     IntPtr _ssl;
@@ -406,14 +406,46 @@ class EventLoopConnection
     void Close()
     {
         // tell the peer we are done
-        OpenSslShutdown.Drive(_ssl);
+        for (var started = Environment.TickCount; unchecked(Environment.TickCount - started) < 2000; Thread.Sleep(1))
+        {
+            var result = LibSsl.SSL_shutdown(_ssl);
+            if (result == 1)
+            {
+                break;
+            }
+
+            if (result < 0)
+            {
+                var error = LibSsl.SSL_get_error(_ssl, result);
+                if (error != 2 && error != 3)
+                {
+                    break;
+                }
+            }
+        }
     }
 
     void CloseWithBlockingIdiom()
     {
-        OpenSslShutdown.Drive(_ssl);
+        for (var started = Environment.TickCount; unchecked(Environment.TickCount - started) < 2000; Thread.Sleep(1))
+        {
+            var result = LibSsl.SSL_shutdown(_ssl);
+            if (result == 1)
+            {
+                break;
+            }
+
+            if (result < 0)
+            {
+                var error = LibSsl.SSL_get_error(_ssl, result);
+                if (error != 2 && error != 3)
+                {
+                    break;
+                }
+            }
+        }
     }
-}", SingleShotShutdownFixer.DriverKey, version);
+}", SingleShotShutdownFixer.CompleteTaskKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]

@@ -359,7 +359,7 @@ class Client
             /* ignored */
         }
     }
-}", SwallowedCloseErrorFixer.FilterKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -392,7 +392,7 @@ class Client
         try { ssl.Close(); }
         catch (SystemException e) when (TlsErrors.IsBenign(e)) { return; }
     }
-}", SwallowedCloseErrorFixer.FilterKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -495,7 +495,7 @@ class Downloader
             await file.WriteAsync(buffer, 0, read);
         }
     }
-}", SwallowedCloseErrorFixer.RethrowKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -538,6 +538,6 @@ class Client
         }
         catch (Exception ex) when (TlsErrors.IsBenign(ex)) { }
     }
-}", SwallowedCloseErrorFixer.FilterKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version);
     }
 }

@@ -101,26 +101,105 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>A fix test in a project that does not reference the runtime (the CloseNotify.Analyzers package
+        /// alone), on <paramref name="references"/> (.NET 8 by default). A <paramref name="fixedSource"/> equal to the
+        /// source checks that no fix is offered.</summary>
+        public static async Task CodeFixWithoutRuntimeAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, bool compilationEnd = false, ReferenceAssemblies? references = null, bool nullable = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
+        {
+            var test = new Test(languageVersion, withRuntime: false, nullable, outputKind)
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = equivalenceKey,
+                ReferenceAssemblies = references ?? TestReferences.Net80,
+            };
+            if (compilationEnd)
+            {
+                test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+            }
+
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>A fix test with the runtime, with Nullable enabled or a program's top-level statements.</summary>
+        public static async Task CodeFixAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, bool nullable, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary, bool compilationEnd = false)
+        {
+            var test = new Test(languageVersion, withRuntime: true, nullable, outputKind)
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = equivalenceKey,
+            };
+            if (compilationEnd)
+            {
+                test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+            }
+
+            await test.RunAsync(CancellationToken.None);
+        }
+
+        /// <summary>Fix All over several files of one project (document and project scope), or of two projects (solution).</summary>
+        public static async Task FixAllAsync(string[] sources, string[] fixedSources, string equivalenceKey, LanguageVersion languageVersion, bool inTwoProjects = false, bool compilationEnd = false)
+        {
+            var test = new Test(languageVersion) { CodeActionEquivalenceKey = equivalenceKey };
+            for (var i = 0; i < sources.Length; i++)
+            {
+                var project = inTwoProjects && i % 2 == 1 ? test.TestState.AdditionalProjects["Second"] : null;
+                var fixedProject = inTwoProjects && i % 2 == 1 ? test.FixedState.AdditionalProjects["Second"] : null;
+                if (project != null)
+                {
+                    project.Sources.Add(($"/Second/File{i}.cs", sources[i]));
+                    project.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                    fixedProject!.Sources.Add(($"/Second/File{i}.cs", fixedSources[i]));
+                    fixedProject.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                }
+                else
+                {
+                    test.TestState.Sources.Add(($"/0/File{i}.cs", sources[i]));
+                    test.FixedState.Sources.Add(($"/0/File{i}.cs", fixedSources[i]));
+                }
+            }
+
+            if (compilationEnd)
+            {
+                test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+            }
+
+            // Fix All in a document does not reach the other files, nor in a project the other project.
+            test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllInDocumentCheck;
+            if (inTwoProjects)
+            {
+                test.CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipFixAllInProjectCheck;
+            }
+            await test.RunAsync(CancellationToken.None);
+        }
+
         private sealed class Test : CSharpCodeFixTest<TAnalyzer, TFixer, DefaultVerifier>
         {
             private readonly LanguageVersion _languageVersion;
+            private readonly bool _nullable;
 
-            public Test(LanguageVersion languageVersion)
+            public Test(LanguageVersion languageVersion, bool withRuntime = true, bool nullable = false, OutputKind outputKind = OutputKind.DynamicallyLinkedLibrary)
             {
                 _languageVersion = languageVersion;
+                _nullable = nullable;
                 ReferenceAssemblies = TestReferences.Net80;
+                TestState.OutputKind = outputKind;
 
                 // A rule with two messages (TLS003) has two descriptors: markup takes the first, and
                 // tests of the second shape name its descriptor.
                 MarkupOptions = MarkupOptions.UseFirstDescriptor;
-                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                if (withRuntime)
+                {
+                    TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                }
             }
 
             protected override ParseOptions CreateParseOptions() =>
                 ((CSharpParseOptions)base.CreateParseOptions()).WithLanguageVersion(_languageVersion);
 
             protected override CompilationOptions CreateCompilationOptions() =>
-                ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(NullableContextOptions.Disable);
+                ((CSharpCompilationOptions)base.CreateCompilationOptions()).WithNullableContextOptions(_nullable ? NullableContextOptions.Enable : NullableContextOptions.Disable);
         }
     }
 
@@ -132,6 +211,9 @@ namespace CloseNotify.Analyzers.Tests
             new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.0"),
             Path.Combine("ref", "net8.0"))
             .AddPackages(ImmutableArray.Create(new PackageIdentity("System.IO.Pipelines", "8.0.0")));
+
+        /// <summary>netstandard2.0, whose SslStream has no ShutdownAsync (restored by the test project's PackageDownload).</summary>
+        public static readonly ReferenceAssemblies NetStandard20 = ReferenceAssemblies.NetStandard.NetStandard20;
     }
 
     /// <summary>The C# versions every shape is checked under: the oldest we support and the newest.</summary>

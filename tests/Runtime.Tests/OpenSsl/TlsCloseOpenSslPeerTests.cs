@@ -145,7 +145,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
             Assert.DoesNotContain("unexpected eof", client.Output, StringComparison.Ordinal); // a reset, not a FIN
         }
 
-        private static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol, bool observeTransport = true)
+        internal static async Task<SslStream> ConnectAsync(int port, SslProtocols protocol, bool observeTransport = true)
         {
             var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
             using var timeout = new CancellationTokenSource(PeerTimeout);

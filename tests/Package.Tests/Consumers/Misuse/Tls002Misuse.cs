@@ -18,6 +18,10 @@ namespace Consumer
         [DllImport("libssl.so.3")]
         private static extern int SSL_shutdown(IntPtr ssl);
 
+        // The fix drives the shutdown through the library's own imports: SSL_get_error tells WANT_READ/WANT_WRITE.
+        [DllImport("libssl.so.3")]
+        private static extern int SSL_get_error(IntPtr ssl, int ret);
+
         public async Task CloseAsync(SslStream stream)
         {
             await stream.FlushAsync();

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# The fixes on the development corpus (issue 14): for each library, a scratch clone (the checkouts stay read-only),
+# CloseNotify's analyzers and fixes added to its project(s), `dotnet format` applying the TLS fixes, with the
+# runtime referenced and without it, then a rebuild. Prints one tab-separated row per library and mode: files and
+# lines changed, what the fixes wrote, TLS warnings before and after, and whether the fixed library still builds.
+#
+#   bash eng/corpus-fix.sh [--out DIR] <checkouts-dir> [library...]
+#
+# --out  where the clones, logs and diffs go (default /tmp/closenotify-corpus-fix); nothing is written into the
+#        checkouts or into this repository. The diffs (fixed.diff) stay there: they are the libraries' code.
+# The builds take the machine-wide corpus lock (eng/corpus/common.sh), like eng/corpus.sh.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/eng/corpus/common.sh"
+
+out=/tmp/closenotify-corpus-fix
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --out) out="$(realpath -m "$2")"; shift ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    -*) echo "unknown option $1" >&2; exit 2 ;;
+    *) break ;;
+  esac
+  shift
+done
+if [ $# -lt 1 ]; then
+  sed -n '2,11p' "$0" >&2
+  exit 2
+fi
+checkouts="$(realpath "$1")"
+shift
+libraries=("$@")
+[ ${#libraries[@]} -gt 0 ] || libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket)
+
+# Each library's project(s) and TFM, as eng/corpus.sh builds them (shared/CORPUS.md). dotnet format takes no
+# msbuild properties, so a TFM override goes into the generated Directory.Build.targets instead of the command line.
+library_config() {
+  override=0
+  case "$1" in
+    npgsql) projects=(src/Npgsql/Npgsql.csproj); tfm=net10.0 ;;
+    nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj); tfm=net10.0 ;;
+    # Older targeting packs are missing from the package mirror: every project of the build gets the one TFM, as
+    # eng/corpus.sh's global -p:TargetFrameworks does (a project-only override left SuperSocket's references on net7.0).
+    FluentFTP) projects=(FluentFTP/FluentFTP.csproj); tfm=net8.0; override=1 ;;
+    MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj); tfm=net10.0; override=1 ;;
+    SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj); tfm=net8.0; override=1 ;;
+    *) echo "unknown library '$1'" >&2; return 1 ;;
+  esac
+}
+
+common=(-p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -p:NuGetAudit=false -p:EnablePackageValidation=false)
+
+# write_build_targets <clone> <runtime-dll or ''>: a Directory.Build.targets at the clone's root that imports the
+# library's own (moved aside) and adds our analyzers (and the runtime), one TFM, analyzers on during the build.
+write_build_targets() {
+  local clone="$1" runtime="$2"
+  if [ -f "$clone/Directory.Build.targets" ]; then
+    mv "$clone/Directory.Build.targets" "$clone/Directory.Build.library.targets"
+  fi
+  local reference=""
+  [ -n "$runtime" ] && reference="<Reference Include=\"$runtime\" />"
+  # The one TFM only where eng/corpus.sh sets it (globally there): npgsql's netstandard2.0 source generator keeps its own.
+  local tfms=""
+  [ "$override" -eq 1 ] && tfms="<TargetFrameworks>$tfm</TargetFrameworks>"
+  cat >"$clone/Directory.Build.targets" <<EOF
+<Project>
+  <Import Project="Directory.Build.library.targets" Condition="Exists('\$(MSBuildThisFileDirectory)Directory.Build.library.targets')" />
+  <PropertyGroup>
+    $tfms
+  </PropertyGroup>
+  <PropertyGroup>
+    <RunAnalyzersDuringBuild>true</RunAnalyzersDuringBuild>
+    <RunAnalyzers>true</RunAnalyzers>
+  </PropertyGroup>
+  <ItemGroup>
+    <Analyzer Include="$out/analyzers/CloseNotify.Analyzers.dll" />
+    <Analyzer Include="$out/analyzers/CloseNotify.CodeFixes.dll" />
+    $reference
+  </ItemGroup>
+</Project>
+EOF
+}
+
+# tls_warnings <build-log>: distinct TLS warnings (file, position, id) of a build.
+tls_warnings() {
+  grep -oE '[^ ]+\.cs\([0-9]+,[0-9]+\): warning TLS00[0-9]' "$1" | sort -u | wc -l
+}
+
+errors() {
+  grep -cE ': error [A-Z]+[0-9]+' "$1"
+}
+
+# fix_library <library> <mode: runtime|bcl>
+fix_library() {
+  local lib="$1" mode="$2" dir="$out/$1/$2" clone="$out/$1/$2/src"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  git clone -q "$checkouts/$lib" "$clone" || return 1
+  local runtime=""
+  [ "$mode" = runtime ] && runtime="$out/runtime/CloseNotify.dll"
+  write_build_targets "$clone" "$runtime"
+  # A global.json pinning an SDK this machine lacks (SuperSocket) is dropped: this clone is ours.
+  if [ -f "$clone/global.json" ] && ! (cd "$clone" && dotnet --version >/dev/null 2>&1); then
+    rm "$clone/global.json"
+  fi
+  cd "$clone" || return 1
+  local p before after build_rc=0 format_rc=0 framework=()
+  # Without an override the library keeps its TFMs; the builds take the one TFM (dotnet format loads them all).
+  [ "$override" -eq 1 ] || framework=(-f "$tfm")
+  for p in "${projects[@]}"; do
+    dotnet restore "$p" -nologo -v:q "${common[@]}" >>"$dir/restore.log" 2>&1 9>&-
+  done
+  for p in "${projects[@]}"; do
+    dotnet build "$p" --no-restore "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
+  done
+  before=$(tls_warnings "$dir/before.log")
+  # dotnet format fixes the project it is given only: format every project a TLS warning was reported in (a
+  # referenced project of the library's, SuperSocket.Connection for instance), and the library's own.
+  local formatted
+  mapfile -t formatted < <({ printf '%s\n' "${projects[@]/#/$clone/}"; grep -E 'warning TLS00[0-9]' "$dir/before.log" | grep -oE '\[[^]]+\.csproj' | tr -d '['; } | sort -u)
+  for p in "${formatted[@]}"; do
+    dotnet format analyzers "$p" --no-restore --diagnostics TLS001 TLS002 TLS003 --severity warn -v:q \
+      >>"$dir/format.log" 2>&1 9>&- || format_rc=$?
+  done
+  git diff -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' >"$dir/fixed.diff"
+  local files added removed
+  files=$(git diff --name-only -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' | wc -l)
+  added=$(grep -c '^+[^+]' "$dir/fixed.diff")
+  removed=$(grep -c '^-[^-]' "$dir/fixed.diff")
+  local notify graceful abort shutdown filter narrow rethrow loop
+  notify=$(grep -c '^+.*TlsClose\.Notify(' "$dir/fixed.diff")
+  graceful=$(grep -c '^+.*TlsClose\.GracefulAsync(' "$dir/fixed.diff")
+  shutdown=$(grep -c '^+.*\.ShutdownAsync()' "$dir/fixed.diff")
+  filter=$(grep -c '^+.*TlsErrors\.IsBenign(' "$dir/fixed.diff")
+  narrow=$(grep -cE '^\+\s*catch \((IOException|ObjectDisposedException)\)' "$dir/fixed.diff")
+  rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
+  loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
+  for p in "${projects[@]}"; do
+    dotnet build "$p" --no-restore --no-incremental "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/after.log" 2>&1 9>&- || build_rc=$?
+  done
+  after=$(tls_warnings "$dir/after.log")
+  cd "$root" || return 1
+  printf '%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$added" "$removed" \
+    "$notify" "$graceful" "$shutdown" "$filter" "$narrow" "$rethrow" "$loop" "$before" "$after" "$build_rc" "$(errors "$dir/after.log")"
+}
+
+mkdir -p "$out"
+echo "building CloseNotify's analyzers and runtime (Release)" >&2
+build_analyzers "$root" "$out/analyzers" || exit 1
+dotnet build "$root/src/Runtime/CloseNotify.csproj" -c Release -f net8.0 -nologo -v:q -nodeReuse:false >"$out/runtime.log" 2>&1 || { cat "$out/runtime.log" >&2; exit 1; }
+mkdir -p "$out/runtime" && cp "$root/src/Runtime/bin/Release/net8.0/CloseNotify.dll" "$out/runtime/"
+
+exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
+if ! flock -n 9; then
+  echo "waiting for another corpus build on this machine to finish" >&2
+  flock 9
+fi
+printf 'library\tmode\tformat_rc\tfiles\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tnarrowed\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
+for lib in "${libraries[@]}"; do
+  library_config "$lib" || continue
+  for mode in runtime bcl; do
+    echo "$lib ($mode): fixing ${projects[*]} ($tfm)" >&2
+    fix_library "$lib" "$mode"
+  done
+done
+flock -u 9
