@@ -101,11 +101,23 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>The fix as a project that references only the analyzers package sees it: no CloseNotify runtime, plain BCL code.</summary>
+        public static async Task CodeFixWithoutRuntimeAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion)
+        {
+            var test = new Test(languageVersion, withRuntime: false)
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = equivalenceKey,
+            };
+            await test.RunAsync(CancellationToken.None);
+        }
+
         private sealed class Test : CSharpCodeFixTest<TAnalyzer, TFixer, DefaultVerifier>
         {
             private readonly LanguageVersion _languageVersion;
 
-            public Test(LanguageVersion languageVersion)
+            public Test(LanguageVersion languageVersion, bool withRuntime = true)
             {
                 _languageVersion = languageVersion;
                 ReferenceAssemblies = TestReferences.Net80;
@@ -113,7 +125,10 @@ namespace CloseNotify.Analyzers.Tests
                 // A rule with two messages (TLS003) has two descriptors: markup takes the first, and
                 // tests of the second shape name its descriptor.
                 MarkupOptions = MarkupOptions.UseFirstDescriptor;
-                TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                if (withRuntime)
+                {
+                    TestState.AdditionalReferences.Add(MetadataReference.CreateFromFile(typeof(TlsClose).Assembly.Location));
+                }
             }
 
             protected override ParseOptions CreateParseOptions() =>

@@ -86,7 +86,7 @@ namespace CloseNotify.Analyzers.Paths
             }
         }
 
-        /// <summary>The stream and the locals that copy it in this member (<c>Stream s = ssl;</c>, <c>var ssl = _stream as SslStream;</c>).</summary>
+        /// <summary>The stream and the locals that copy it in this member (<c>Stream s = ssl;</c>, <c>var ssl = _stream as SslStream;</c>, <c>_stream is SslStream ssl</c>).</summary>
         public static HashSet<ISymbol> Aliases(IOperation root, ISymbol stream)
         {
             var aliases = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { stream };
@@ -97,6 +97,9 @@ namespace CloseNotify.Analyzers.Paths
                 {
                     case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when Copied(initializer.Value) is { } source:
                         copies.Add((declarator.Symbol, source));
+                        break;
+                    case IIsPatternOperation { Pattern: IDeclarationPatternOperation { DeclaredSymbol: { } declared } } pattern when Copied(pattern.Value) is { } tested:
+                        copies.Add((declared, tested));
                         break;
                     case ISimpleAssignmentOperation assignment when OperationHelpers.ReferencedSymbol(assignment.Target) is { } target && Copied(assignment.Value) is { } value:
                         copies.Add((target, value));
