@@ -44,7 +44,7 @@ namespace CloseNotify.Analyzers
 
             foreach (var shutdown in shutdowns)
             {
-                var aliases = ShutdownBodies.Aliases(root, shutdown.Stream);
+                var aliases = StreamAliases.Of(root, shutdown.Stream);
                 var drains = new List<(ILoopOperation Loop, IInvocationOperation Read, ISymbol Stream)>();
                 var points = new List<PathPoint>();
                 foreach (var loop in root.Descendants().OfType<ILoopOperation>())

@@ -33,7 +33,7 @@ namespace CloseNotify.Analyzers
             var reported = new HashSet<SyntaxNode>();
             foreach (var group in GroupByStream(shutdowns))
             {
-                var aliases = ShutdownBodies.Aliases(root, group[0].Stream);
+                var aliases = StreamAliases.Of(root, group[0].Stream);
                 var writes = new List<(IInvocationOperation Call, ISymbol Stream)>();
                 var points = new List<PathPoint>();
                 var stops = new List<PathPoint>();

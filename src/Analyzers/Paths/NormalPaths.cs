@@ -69,6 +69,21 @@ namespace CloseNotify.Analyzers.Paths
         /// <summary>Where an operation of the member's own tree runs (false inside a lambda or local function: they have graphs of their own).</summary>
         public bool TryLocate(SyntaxNode syntax, out PathPoint point) => _points.TryGetValue(syntax, out point);
 
+        /// <summary>Every operation of the graph where it runs, the lowered ones included (the Dispose at the end of a using).</summary>
+        public IEnumerable<(IOperation Operation, PathPoint Point)> Operations()
+        {
+            foreach (var block in _graph.Blocks)
+            {
+                for (var i = 0; i < block.Operations.Length; i++)
+                {
+                    foreach (var node in block.Operations[i].DescendantsAndSelf())
+                    {
+                        yield return (node, new PathPoint(block.Ordinal, i, node.Syntax.SpanStart));
+                    }
+                }
+            }
+        }
+
         /// <summary>The graph's value for a flow capture (<c>s?.M()</c> reads <c>s</c> through one), else the operation itself.</summary>
         public IOperation Resolve(IOperation operation) =>
             operation is IFlowCaptureReferenceOperation reference && _captures.TryGetValue(reference.Id, out var value) ? value : operation;
