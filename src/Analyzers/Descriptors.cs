@@ -109,6 +109,18 @@ namespace CloseNotify.Analyzers
             description: "Closing the socket, NetworkStream, TcpClient or inner stream under an SslStream that is still open ends the TCP connection with no TLS close_notify: the peer sees a truncated stream, and unread bytes make the kernel reset the connection. Close the SslStream first (TlsClose.GracefulAsync, ShutdownAsync then Dispose, or at least Dispose), then its transport.",
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls));
 
+        /// <summary>TLS004 for a TLS stream and a transport kept in fields, closed in another member: found at the end of the compilation.</summary>
+        public static readonly DiagnosticDescriptor TransportClosedUnderTlsAcrossMethods = new DiagnosticDescriptor(
+            RuleIdentifiers.TransportClosedUnderTls,
+            title: TransportClosedUnderTls.Title,
+            messageFormat: TransportClosedUnderTls.MessageFormat,
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: TransportClosedUnderTls.Description,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor WriteAfterShutdown = new DiagnosticDescriptor(
             RuleIdentifiers.WriteAfterShutdown,
             title: "Write after the TLS shutdown",

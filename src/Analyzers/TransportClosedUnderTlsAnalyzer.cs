@@ -3,6 +3,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using CloseNotify.Analyzers.Flow;
 using CloseNotify.Analyzers.Paths;
 using Microsoft.CodeAnalysis;
@@ -30,7 +31,8 @@ namespace CloseNotify.Analyzers
         /// <summary>Diagnostic property: "SslStream" when the name is declared as one (ShutdownAsync callable), else "Stream".</summary>
         public const string TypedProperty = "Typed";
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.TransportClosedUnderTls);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            ImmutableArray.Create(Descriptors.TransportClosedUnderTls, Descriptors.TransportClosedUnderTlsAcrossMethods);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -39,8 +41,11 @@ namespace CloseNotify.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var compilation = start.Compilation;
-                var lookups = new PerCompilation<Holder>(_ => new Holder(KnownSymbols.TryCreate(compilation)));
+                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation)));
                 var marked = new ConcurrentDictionary<SyntaxNode, bool>();
+                var candidates = new ConcurrentBag<FieldCandidate>();
+                var typeBodies = new ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<IOperation>>(SymbolEqualityComparer.Default);
+                var mayHoldBoth = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
                 start.RegisterOperationAction(
                     c =>
                     {
@@ -54,19 +59,38 @@ namespace CloseNotify.Analyzers
                 // Operation actions of a member run before its block actions: the mark is there by now.
                 start.RegisterOperationBlockAction(block =>
                 {
+                    var type = block.OwningSymbol.ContainingType;
                     foreach (var operationBlock in block.OperationBlocks)
                     {
                         var root = OperationHelpers.RootOf(operationBlock);
                         if (marked.TryRemove(root.Syntax, out _) && lookups.Get(block.CancellationToken).Symbols is { } symbols)
                         {
-                            Analyze(block.GetControlFlowGraph(operationBlock), symbols, root, block.OwningSymbol, block.ReportDiagnostic);
+                            Analyze(block.GetControlFlowGraph(operationBlock), symbols, root, block.OwningSymbol, block.ReportDiagnostic, candidates);
+                        }
+
+                        // The bodies of the few types with a TLS-capable private field and a transport field are kept for
+                        // the end of the compilation, when every member that may close the field has been seen.
+                        if (type != null && lookups.Get(block.CancellationToken).Symbols is { } known
+                            && mayHoldBoth.GetOrAdd(type, t => FieldTransports.MayHoldBoth(known, t)))
+                        {
+                            typeBodies.GetOrAdd(type, _ => new ConcurrentBag<IOperation>()).Add(root);
+                        }
+                    }
+                });
+                start.RegisterCompilationEndAction(end =>
+                {
+                    if (!candidates.IsEmpty && lookups.Get(end.CancellationToken).Symbols is { } symbols)
+                    {
+                        foreach (var diagnostic in FieldTransports.Analyze(symbols, candidates, typeBodies))
+                        {
+                            end.ReportDiagnostic(diagnostic);
                         }
                     }
                 });
             });
         }
 
-        private static void Analyze(ControlFlowGraph graph, KnownSymbols symbols, IOperation root, ISymbol owner, System.Action<Diagnostic> report)
+        private static void Analyze(ControlFlowGraph graph, KnownSymbols symbols, IOperation root, ISymbol owner, System.Action<Diagnostic> report, ConcurrentBag<FieldCandidate> candidates)
         {
             var paths = new NormalPaths(graph);
             var reported = new HashSet<SyntaxNode>();
@@ -82,6 +106,12 @@ namespace CloseNotify.Analyzers
                         continue;
                     }
 
+                    if (owner.ContainingType is { } type && aliases.Any(a => a is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } f && IsOwn(f, type))
+                        && transports.Any(t => t is IFieldSymbol f && IsOwn(f, type)))
+                    {
+                        candidates.Add(new FieldCandidate(type, aliases, transports, root.Syntax));
+                    }
+
                     var events = new TransportEvents(symbols, paths, aliases, transports, owner.ContainingType);
                     events.Collect(root);
                     foreach (var start in events.Uses)
@@ -93,7 +123,7 @@ namespace CloseNotify.Analyzers
                             if (reported.Add(site.Syntax))
                             {
                                 report(Diagnostic.Create(
-                                    Descriptors.TransportClosedUnderTls, site.Syntax.GetLocation(), Properties(symbols, ssl),
+                                    Descriptors.TransportClosedUnderTls, site.Syntax.GetLocation(), PropertiesOf(symbols, ssl),
                                     transport + "." + call.TargetMethod.Name, ssl.Name));
                             }
                         }
@@ -122,7 +152,9 @@ namespace CloseNotify.Analyzers
         private static bool IsAlias(IOperation operation, HashSet<ISymbol> aliases) =>
             OperationHelpers.ReferencedSymbol(operation) is { } symbol && aliases.Contains(symbol);
 
-        private static ImmutableDictionary<string, string?> Properties(KnownSymbols symbols, ISymbol ssl) =>
+        private static bool IsOwn(IFieldSymbol field, INamedTypeSymbol type) => !field.IsStatic && SymbolEqualityComparer.Default.Equals(field.ContainingType, type);
+
+        internal static ImmutableDictionary<string, string?> PropertiesOf(KnownSymbols symbols, ISymbol ssl) =>
             ImmutableDictionary<string, string?>.Empty
                 .Add(NameProperty, ssl.Name)
                 .Add(EntityProperty, ssl switch { ILocalSymbol => "Local", IParameterSymbol => "Parameter", _ => "Field" })

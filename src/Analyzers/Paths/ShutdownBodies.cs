@@ -34,7 +34,7 @@ namespace CloseNotify.Analyzers.Paths
             context.RegisterCompilationStartAction(start =>
             {
                 var compilation = start.Compilation;
-                var lookups = new PerCompilation<Holder>(_ => new Holder(KnownSymbols.TryCreate(compilation)));
+                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation)));
                 var marked = new ConcurrentDictionary<SyntaxNode, bool>();
                 start.RegisterOperationAction(
                     c =>

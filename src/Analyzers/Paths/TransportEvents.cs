@@ -156,23 +156,30 @@ namespace CloseNotify.Analyzers.Paths
                 return;
             }
 
-            if (CloseNames.Contains(call.TargetMethod.Name) && receiver != null && !_symbols.IsSslStream(receiver.Type) && TransportName(receiver) is { } transport)
+            if (IsTransportClose(_symbols, call, _transports) is { } transport)
             {
                 Closes.Add((call, transport));
                 ClosePoints.Add(point);
             }
         }
 
-        /// <summary>The transport's name when <paramref name="receiver"/> is one: the inner stream, the TcpClient, its Client socket.</summary>
-        private string? TransportName(IOperation receiver)
+        /// <summary>The transport's name when <paramref name="call"/> closes one (Close, Dispose, Shutdown...).</summary>
+        public static string? IsTransportClose(KnownSymbols symbols, IInvocationOperation call, HashSet<ISymbol> transports)
         {
-            if (OperationHelpers.ReferencedSymbol(receiver) is { } symbol && _transports.Contains(symbol))
+            var receiver = call.Instance == null ? null : OperationHelpers.ResolveReceiver(call.Instance);
+            return CloseNames.Contains(call.TargetMethod.Name) && receiver != null && !symbols.IsSslStream(receiver.Type) ? TransportName(receiver, transports) : null;
+        }
+
+        /// <summary>The transport's name when <paramref name="receiver"/> is one: the inner stream, the TcpClient, its Client socket.</summary>
+        private static string? TransportName(IOperation receiver, HashSet<ISymbol> transports)
+        {
+            if (OperationHelpers.ReferencedSymbol(receiver) is { } symbol && transports.Contains(symbol))
             {
                 return symbol.Name;
             }
 
             return receiver is IPropertyReferenceOperation { Property.Name: "Client", Instance: { } client } && OperationHelpers.ReferencedSymbol(client) is { } owner
-                && _transports.Contains(owner)
+                && transports.Contains(owner)
                 ? owner.Name + ".Client"
                 : null;
         }
