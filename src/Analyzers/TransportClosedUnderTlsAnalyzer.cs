@@ -41,11 +41,13 @@ namespace CloseNotify.Analyzers
             context.RegisterCompilationStartAction(start =>
             {
                 var compilation = start.Compilation;
-                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation)));
+                var options = start.Options;
+                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));
                 var marked = new ConcurrentDictionary<SyntaxNode, bool>();
                 var candidates = new ConcurrentBag<FieldCandidate>();
                 var typeBodies = new ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<IOperation>>(SymbolEqualityComparer.Default);
-                var mayHoldBoth = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+                // By reference: a type symbol is one object per compilation (cheaper than the symbol comparer, asked once per body).
+                var mayHoldBoth = new ConcurrentDictionary<INamedTypeSymbol, bool>(ByReference.Instance);
                 start.RegisterOperationAction(
                     c =>
                     {

@@ -1,21 +1,23 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace CloseNotify.Analyzers.Paths
 {
-    /// <summary>The symbols of TLS004-TLS006, looked up once per compilation for the three of them (null when the
-    /// compilation cannot see SslStream: then they find nothing).</summary>
+    /// <summary>The symbols of TLS004-TLS006: the very instance the TLS001 flow model holds for the compilation (looked
+    /// up once for all the rules, with the same .editorconfig options: closing methods, owner types); null when the
+    /// compilation cannot see SslStream, and then the rules find nothing.</summary>
     internal static class PathSymbols
     {
-        private static readonly ConditionalWeakTable<Compilation, Holder> Cache = new ConditionalWeakTable<Compilation, Holder>();
+        public static KnownSymbols? For(Compilation compilation, AnalyzerOptions options) => Flow.CompilationFlow.For(compilation, options)?.Symbols;
+    }
 
-        public static KnownSymbols? For(Compilation compilation) => Cache.GetValue(compilation, c => new Holder(KnownSymbols.TryCreate(c))).Symbols;
+    /// <summary>Symbols by reference: one object per symbol in a compilation, so no symbol comparison is needed.</summary>
+    internal sealed class ByReference : System.Collections.Generic.IEqualityComparer<INamedTypeSymbol>
+    {
+        public static readonly ByReference Instance = new ByReference();
 
-        private sealed class Holder
-        {
-            public Holder(KnownSymbols? symbols) => Symbols = symbols;
+        public bool Equals(INamedTypeSymbol? x, INamedTypeSymbol? y) => ReferenceEquals(x, y);
 
-            public KnownSymbols? Symbols { get; }
-        }
+        public int GetHashCode(INamedTypeSymbol obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

@@ -34,7 +34,8 @@ namespace CloseNotify.Analyzers.Paths
             context.RegisterCompilationStartAction(start =>
             {
                 var compilation = start.Compilation;
-                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation)));
+                var options = start.Options;
+                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));
                 var marked = new ConcurrentDictionary<SyntaxNode, bool>();
                 start.RegisterOperationAction(
                     c =>

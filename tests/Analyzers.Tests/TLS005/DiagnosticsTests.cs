@@ -112,5 +112,25 @@ class Client
         {|TLS005:await ssl.WriteAsync(data)|};
     }
 }", version);
+    
+        // The finally runs after the shutdown on the normal path out of the try.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_write_in_a_finally_after_the_shutdown(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    async Task CloseAsync(SslStream ssl, byte[] trailer)
+    {
+        try
+        {
+            await ssl.ShutdownAsync();
+        }
+        finally
+        {
+            {|TLS005:ssl.Write(trailer, 0, trailer.Length)|};
+        }
+    }
+}", version);
     }
 }

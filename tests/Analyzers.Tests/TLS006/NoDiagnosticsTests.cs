@@ -149,5 +149,33 @@ class Pipe
         }
     }
 }", LanguageVersion.CSharp7_3);
+    
+        // A loop with a flag, or one that returns on something else than the end of the stream, ends on its own terms.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_loops_with_another_way_out(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    private volatile bool _stopping;
+
+    async Task CloseAsync(SslStream ssl)
+    {
+        var buffer = new byte[4096];
+        await ssl.ShutdownAsync();
+        while (!_stopping && await ssl.ReadAsync(buffer, 0, buffer.Length) > 0)
+        {
+        }
+
+        while (true)
+        {
+            var n = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            if (n == 0 || buffer[0] == 0x15)
+            {
+                return;
+            }
+        }
+    }
+}", version);
     }
 }
