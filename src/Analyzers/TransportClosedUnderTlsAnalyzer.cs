@@ -95,7 +95,7 @@ namespace CloseNotify.Analyzers
         private static void Analyze(ControlFlowGraph graph, KnownSymbols symbols, IOperation root, ISymbol owner, System.Action<Diagnostic> report, ConcurrentBag<FieldCandidate> candidates)
         {
             var paths = new NormalPaths(graph);
-            var reported = new HashSet<SyntaxNode>();
+            var reported = new HashSet<Location>();
             foreach (var operation in root.Descendants())
             {
                 if (operation is IObjectCreationOperation { Arguments.IsEmpty: false } creation && symbols.IsSslStream(creation.Type)
@@ -120,13 +120,10 @@ namespace CloseNotify.Analyzers
                     {
                         foreach (var index in paths.Reached(start, events.ClosePoints, events.Stops, v => paths.NullTestOf(v, o => IsAlias(o, aliases))))
                         {
-                            var (call, transport) = events.Closes[index];
-                            var site = OperationHelpers.OutermostCallExpression(call);
-                            if (reported.Add(site.Syntax))
+                            var (_, what, location) = events.Closes[index];
+                            if (reported.Add(location))
                             {
-                                report(Diagnostic.Create(
-                                    Descriptors.TransportClosedUnderTls, site.Syntax.GetLocation(), PropertiesOf(symbols, ssl),
-                                    transport + "." + call.TargetMethod.Name, ssl.Name));
+                                report(Diagnostic.Create(Descriptors.TransportClosedUnderTls, location, PropertiesOf(symbols, ssl), what, ssl.Name));
                             }
                         }
                     }

@@ -99,7 +99,14 @@ namespace CloseNotify.CodeFixes
                 return null;
             }
 
+            // A transport disposed at the end of its using is reported at its declaration: there is no call to put the close
+            // in front of (the TLS stream does not exist yet where the transport is declared).
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
+            if (node is VariableDeclaratorSyntax)
+            {
+                return null;
+            }
+
             var anchor = node.FirstAncestorOrSelf<StatementSyntax>();
             var member = node.FirstAncestorOrSelf<SyntaxNode>(n => n is MemberDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax);
             if (anchor == null || member == null || !StatementInsertion.CanInsertBefore(anchor)

@@ -154,13 +154,17 @@ namespace CloseNotify.Analyzers.Paths
                     continue;
                 }
 
-                // A branch that leaves a try runs its finally first: walked, and a stop in it (ssl.Dispose() in the
-                // finally) ends the path beyond it too.
+                // A branch that leaves trys runs their finally blocks first, innermost first: each is walked, and a stop
+                // in one (ssl.Dispose() in a finally, the end of a using) ends the path beyond it, the outer ones too.
                 var stoppedInFinally = false;
                 foreach (var region in branch.FinallyRegions)
                 {
                     pending.Push(region.FirstBlockOrdinal);
-                    stoppedInFinally |= HasStop(region, stops);
+                    if (HasStop(region, stops))
+                    {
+                        stoppedInFinally = true;
+                        break;
+                    }
                 }
 
                 if (branch.Destination != null && !stoppedInFinally)

@@ -87,7 +87,8 @@ namespace CloseNotify.Analyzers.Paths
 
         public List<PathPoint> Uses { get; } = new List<PathPoint>();
 
-        public List<(IInvocationOperation Call, string Transport)> Closes { get; } = new List<(IInvocationOperation, string)>();
+        /// <summary>The transport closes: the call, what it closes ("tcp.Dispose"), where to report it.</summary>
+        public List<(IInvocationOperation Call, string What, Location Location)> Closes { get; } = new List<(IInvocationOperation, string, Location)>();
 
         public List<PathPoint> ClosePoints { get; } = new List<PathPoint>();
 
@@ -123,10 +124,19 @@ namespace CloseNotify.Analyzers.Paths
             // Disposals as the graph runs them: the Dispose at the end of a using has no call in the source.
             foreach (var (operation, point) in _paths.Operations())
             {
-                if (operation is IInvocationOperation call && _symbols.IsDispose(call.TargetMethod) && call.Instance != null
-                    && IsTls(_paths.Resolve(OperationHelpers.StripConversions(call.Instance)!)))
+                if (operation is IInvocationOperation { IsImplicit: true } call && _symbols.IsDispose(call.TargetMethod) && call.Instance != null)
                 {
-                    Stops.Add(point);
+                    var disposed = _paths.Resolve(OperationHelpers.StripConversions(call.Instance)!);
+                    if (IsTls(disposed))
+                    {
+                        Stops.Add(point);
+                    }
+                    else if (OperationHelpers.ReferencedSymbol(disposed) is ILocalSymbol { DeclaringSyntaxReferences.Length: > 0 } local && _transports.Contains(local))
+                    {
+                        // using var tcp = ...: the transport closes where its scope ends; reported at its declaration.
+                        Closes.Add((call, local.Name + "." + call.TargetMethod.Name + " (end of its using)", local.DeclaringSyntaxReferences[0].GetSyntax().GetLocation()));
+                        ClosePoints.Add(point);
+                    }
                 }
             }
         }
@@ -158,7 +168,7 @@ namespace CloseNotify.Analyzers.Paths
 
             if (IsTransportClose(_symbols, call, _transports) is { } transport)
             {
-                Closes.Add((call, transport));
+                Closes.Add((call, transport + "." + call.TargetMethod.Name, OperationHelpers.OutermostCallExpression(call).Syntax.GetLocation()));
                 ClosePoints.Add(point);
             }
         }

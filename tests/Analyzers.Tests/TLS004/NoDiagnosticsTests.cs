@@ -142,5 +142,32 @@ class Pipe
         inner.Dispose();
     }
 }", LanguageVersion.CSharp7_3);
+    
+        // Usings end in reverse order: the TLS stream's first.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.FromCSharp8), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_nested_usings_of_transport_and_TLS_stream(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    async Task SendAsync(string host, byte[] data)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(host, 443);
+        await using var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(host);
+        await ssl.WriteAsync(data, 0, data.Length);
+    }
+
+    void Send(string host, byte[] data)
+    {
+        using (var tcp = new TcpClient(host, 443))
+        using (var ssl = new SslStream(tcp.GetStream()))
+        {
+            ssl.AuthenticateAsClient(host);
+            ssl.Write(data, 0, data.Length);
+        }
+    }
+}", version);
     }
 }
