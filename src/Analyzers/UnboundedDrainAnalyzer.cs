@@ -88,7 +88,10 @@ namespace CloseNotify.Analyzers
                 }
             }
 
-            if (read == null || stream == null || HasLiveToken(read) || !DrainLoops.EndsOnlyAtEndOfStream(loop, read))
+            // A synchronous read obeys ReadTimeout, which the code that made a field's or parameter's stream may have set
+            // (at connect, in another member): only a local's stream, made or fetched here, is claimed. ReadAsync ignores it.
+            if (read == null || stream == null || HasLiveToken(read) || (read.TargetMethod.Name == "Read" && !aliases.All(a => a is ILocalSymbol))
+                || !DrainLoops.EndsOnlyAtEndOfStream(loop, read))
             {
                 return null;
             }

@@ -59,8 +59,10 @@ class Client
             Verify.AnalyzerAsync(Usings + @"
 class Client
 {
-    void Close(SslStream ssl)
+    void Run(Stream inner)
     {
+        var ssl = new SslStream(inner);
+        ssl.AuthenticateAsClient(""db.example"");
         ssl.ShutdownAsync().GetAwaiter().GetResult();
         var buffer = new byte[512];
         {|TLS006:while|} (true)

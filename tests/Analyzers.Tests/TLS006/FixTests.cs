@@ -43,8 +43,10 @@ class Client
             Verify.CodeFixAsync(Usings + @"
 class Client
 {
-    void Close(SslStream ssl, byte[] buffer)
+    void Run(Stream inner, byte[] buffer)
     {
+        var ssl = new SslStream(inner);
+        ssl.AuthenticateAsClient(""db.example"");
         ssl.ShutdownAsync().Wait();
         {|TLS006:while|} (true)
         {
@@ -57,8 +59,10 @@ class Client
 
 class Client
 {
-    void Close(SslStream ssl, byte[] buffer)
+    void Run(Stream inner, byte[] buffer)
     {
+        var ssl = new SslStream(inner);
+        ssl.AuthenticateAsClient(""db.example"");
         TlsClose.Graceful(ssl);
     }
 }", Fixer.GracefulKey, version);
@@ -112,8 +116,10 @@ class Client
         }
     }
 
-    void Close(SslStream ssl, byte[] buffer)
+    void Close(Stream inner, byte[] buffer)
     {
+        var ssl = new SslStream(inner);
+        ssl.AuthenticateAsClient(""db.example"");
         ssl.ShutdownAsync().Wait();
         {|TLS006:while|} (ssl.Read(buffer, 0, buffer.Length) > 0)
         {
@@ -133,8 +139,10 @@ class Client
         }
     }
 
-    void Close(SslStream ssl, byte[] buffer)
+    void Close(Stream inner, byte[] buffer)
     {
+        var ssl = new SslStream(inner);
+        ssl.AuthenticateAsClient(""db.example"");
         ssl.ShutdownAsync().Wait();
         ssl.ReadTimeout = 5000;
         while (ssl.Read(buffer, 0, buffer.Length) > 0)

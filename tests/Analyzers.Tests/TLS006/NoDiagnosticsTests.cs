@@ -177,5 +177,29 @@ class Client
         }
     }
 }", version);
+    
+        // A synchronous read obeys the stream's ReadTimeout, which whoever made a field's or parameter's stream may
+        // have set elsewhere (at connect): only a stream of the member's own is claimed.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_synchronous_drain_of_a_field_or_parameter(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    private SslStream _ssl;
+
+    void Close(SslStream ssl, byte[] buffer)
+    {
+        ssl.ShutdownAsync().Wait();
+        while (ssl.Read(buffer, 0, buffer.Length) > 0)
+        {
+        }
+
+        _ssl.ShutdownAsync().Wait();
+        while (_ssl.Read(buffer, 0, buffer.Length) > 0)
+        {
+        }
+    }
+}", version);
     }
 }
