@@ -99,5 +99,46 @@ namespace CloseNotify.Analyzers
             isEnabledByDefault: true,
             description: SwallowedCloseErrorDescription,
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SwallowedCloseError));
+        public static readonly DiagnosticDescriptor TransportClosedUnderTls = new DiagnosticDescriptor(
+            RuleIdentifiers.TransportClosedUnderTls,
+            title: "Transport closed under a live TLS stream",
+            messageFormat: "'{0}' closes the transport under '{1}', which was not shut down or disposed first: no close_notify can follow; close '{1}' (gracefully or by an abort) before its transport",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "Closing the socket, NetworkStream, TcpClient or inner stream under an SslStream that is still open ends the TCP connection with no TLS close_notify: the peer sees a truncated stream, and unread bytes make the kernel reset the connection. Close the SslStream first (TlsClose.GracefulAsync, ShutdownAsync then Dispose, or at least Dispose), then its transport.",
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls));
+
+        /// <summary>TLS004 for a TLS stream and a transport kept in fields, closed in another member: found at the end of the compilation.</summary>
+        public static readonly DiagnosticDescriptor TransportClosedUnderTlsAcrossMethods = new DiagnosticDescriptor(
+            RuleIdentifiers.TransportClosedUnderTls,
+            title: TransportClosedUnderTls.Title,
+            messageFormat: TransportClosedUnderTls.MessageFormat,
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: TransportClosedUnderTls.Description,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        public static readonly DiagnosticDescriptor WriteAfterShutdown = new DiagnosticDescriptor(
+            RuleIdentifiers.WriteAfterShutdown,
+            title: "Write after the TLS shutdown",
+            messageFormat: "'{0}' writes to '{1}' after its ShutdownAsync(): SslStream throws InvalidOperationException once close_notify was sent; write before the shutdown",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "SslStream.ShutdownAsync sends close_notify and closes the write side of the TLS session: after it only reads are allowed, and Write, WriteAsync and Flush throw InvalidOperationException. Data meant for the peer must be written (and flushed) before the shutdown.",
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.WriteAfterShutdown));
+
+        public static readonly DiagnosticDescriptor UnboundedDrain = new DiagnosticDescriptor(
+            RuleIdentifiers.UnboundedDrain,
+            title: "Unbounded drain after the TLS shutdown",
+            messageFormat: "'{0}' reads '{1}' until the end of the stream after ShutdownAsync() with no timeout, cancellation or byte limit: a silent or chatty peer holds the close forever; bound the drain (TlsClose.GracefulAsync, or a CancellationTokenSource with a timeout)",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "After close_notify, reading until the peer's close_notify is right, but the peer decides when that comes: one that never answers, or keeps sending, keeps the loop (and the connection, and its buffers) alive forever. Bound the drain by a timeout and a byte count: TlsClose.GracefulAsync does both, or pass a CancellationToken that a CancellationTokenSource cancels after a few seconds.",
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.UnboundedDrain));
     }
 }

@@ -30,10 +30,12 @@ namespace CloseNotify.Analyzers.Tests
         private const int VariantsPerSource = 12;
 
         private static readonly ImmutableArray<DiagnosticAnalyzer> Analyzers = ImmutableArray.Create<DiagnosticAnalyzer>(
-            new DisposedWithoutCloseNotifyAnalyzer(), new SingleShotShutdownAnalyzer(), new SwallowedCloseErrorAnalyzer());
+            new DisposedWithoutCloseNotifyAnalyzer(), new SingleShotShutdownAnalyzer(), new SwallowedCloseErrorAnalyzer(),
+            new TransportClosedUnderTlsAnalyzer(), new WriteAfterShutdownAnalyzer(), new UnboundedDrainAnalyzer());
 
         private static readonly ImmutableArray<CodeFixProvider> Fixers = ImmutableArray.Create<CodeFixProvider>(
-            new DisposedWithoutCloseNotifyFixer(), new SingleShotShutdownFixer(), new SwallowedCloseErrorFixer());
+            new DisposedWithoutCloseNotifyFixer(), new SingleShotShutdownFixer(), new SwallowedCloseErrorFixer(),
+            new TransportClosedUnderTlsFixer(), new WriteAfterShutdownFixer(), new UnboundedDrainFixer());
 
         // Fragments typed half-way: each is spliced into a source at a random statement boundary.
         private static readonly string[] PartialShapes =
