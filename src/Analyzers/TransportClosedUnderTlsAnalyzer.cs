@@ -61,21 +61,33 @@ namespace CloseNotify.Analyzers
                 // Operation actions of a member run before its block actions: the mark is there by now.
                 start.RegisterOperationBlockAction(block =>
                 {
+                    if (lookups.Get(block.CancellationToken).Symbols is not { } symbols)
+                    {
+                        return;
+                    }
+
+                    // The bodies of the few types with a TLS-capable private field and a transport field are kept for the
+                    // end of the compilation, when every member that may close the field has been seen. (No closure per
+                    // body: this runs for every member of the compilation.)
                     var type = block.OwningSymbol.ContainingType;
+                    var keep = false;
+                    if (type != null && !mayHoldBoth.TryGetValue(type, out keep))
+                    {
+                        keep = FieldTransports.MayHoldBoth(symbols, type);
+                        mayHoldBoth.TryAdd(type, keep);
+                    }
+
                     foreach (var operationBlock in block.OperationBlocks)
                     {
                         var root = OperationHelpers.RootOf(operationBlock);
-                        if (marked.TryRemove(root.Syntax, out _) && lookups.Get(block.CancellationToken).Symbols is { } symbols)
+                        if (marked.TryRemove(root.Syntax, out _))
                         {
                             Analyze(block.GetControlFlowGraph(operationBlock), symbols, root, block.OwningSymbol, block.ReportDiagnostic, candidates);
                         }
 
-                        // The bodies of the few types with a TLS-capable private field and a transport field are kept for
-                        // the end of the compilation, when every member that may close the field has been seen.
-                        if (type != null && lookups.Get(block.CancellationToken).Symbols is { } known
-                            && mayHoldBoth.GetOrAdd(type, t => FieldTransports.MayHoldBoth(known, t)))
+                        if (keep)
                         {
-                            typeBodies.GetOrAdd(type, _ => new ConcurrentBag<IOperation>()).Add(root);
+                            typeBodies.GetOrAdd(type!, _ => new ConcurrentBag<IOperation>()).Add(root);
                         }
                     }
                 });
