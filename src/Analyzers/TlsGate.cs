@@ -7,7 +7,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace CloseNotify.Analyzers
 {
     /// <summary>
-    /// Can this compilation hold an SslStream at all? TLS001 and TLS003 register nothing when it cannot, so a project
+    /// Can this compilation hold an SslStream at all? every rule but TLS002 (which also looks for SSL_shutdown imports) registers nothing when it cannot, so a project
     /// without TLS pays ~0 (their per-operation callbacks were most of CloseNotify's cost there: docs/corpus.md).
     /// A stream of this compilation is created, typed or tested by name in its source ("SslStream" in the text, a
     /// subclass's declaration included); one that comes typed from a library comes from an assembly whose metadata

@@ -40,6 +40,12 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
+                // A compilation that cannot hold an SslStream has nothing for these rules: register nothing.
+                if (!TlsGate.MayHoldSslStream(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
                 var compilation = start.Compilation;
                 var options = start.Options;
                 var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));

@@ -1,4 +1,4 @@
-// The compilation gate of TLS001 and TLS003: a compilation that cannot hold an SslStream gets no callbacks at all
+// The compilation gate of TLS001 and TLS003-TLS006: a compilation that cannot hold an SslStream gets no callbacks at all
 // (read from the driver's own telemetry), one that can, by its text or by a library it references, gets them.
 using System.Collections.Immutable;
 using System.Linq;
@@ -83,6 +83,9 @@ class Client
         {
             new DisposedWithoutCloseNotifyAnalyzer(),
             new SwallowedCloseErrorAnalyzer(),
+            new TransportClosedUnderTlsAnalyzer(),
+            new WriteAfterShutdownAnalyzer(),
+            new UnboundedDrainAnalyzer(),
         };
 
         private static async Task<Compilation> CompileAsync(string source, string name = "Gate", params MetadataReference[] extra)

@@ -33,6 +33,12 @@ namespace CloseNotify.Analyzers.Paths
         {
             context.RegisterCompilationStartAction(start =>
             {
+                // A compilation that cannot hold an SslStream has nothing for these rules: register nothing.
+                if (!TlsGate.MayHoldSslStream(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
                 var compilation = start.Compilation;
                 var options = start.Options;
                 var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));
