@@ -7,8 +7,9 @@ using Microsoft.CodeAnalysis.Text;
 namespace CloseNotify.Analyzers
 {
     /// <summary>
-    /// Can this compilation hold an SslStream at all? every rule but TLS002 (which also looks for SSL_shutdown imports) registers nothing when it cannot, so a project
-    /// without TLS pays ~0 (their per-operation callbacks were most of CloseNotify's cost there: docs/corpus.md).
+    /// Can this compilation hold an SslStream at all? Every rule but TLS002 (which also looks for SSL_shutdown
+    /// imports) registers nothing when it cannot, so a project without TLS pays ~0 (their per-operation callbacks
+    /// were most of CloseNotify's cost there: docs/corpus.md).
     /// A stream of this compilation is created, typed or tested by name in its source ("SslStream" in the text, a
     /// subclass's declaration included); one that comes typed from a library comes from an assembly whose metadata
     /// refers to the type. The test reads text and metadata only: a symbol lookup here would wait for the
