@@ -1,5 +1,6 @@
 // TLS004 fix: close the TLS stream before its transport. Async code: the runtime's graceful close (close_notify,
-// bounded drain) or, BCL only, ShutdownAsync then Dispose; synchronous code: Dispose the TLS stream first (no blocking drain).
+// bounded drain) or, BCL only, ShutdownAsync then Dispose; synchronous code and fields: TlsClose.Notify (no drain, null-safe),
+// or, BCL only, Dispose the TLS stream first (no blocking drain).
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -129,6 +130,15 @@ namespace CloseNotify.CodeFixes
             {
                 var type = ((ExpressionSyntax)generator.TypeExpression(tlsClose)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
                 return new ClosePlan(anchor, member, new[] { Awaited(Call(type, "GracefulAsync", stream), configureAwait) });
+            }
+
+            // Elsewhere, with the runtime: Notify writes close_notify within a short bound, drains nothing, accepts null
+            // and never throws, so neither synchronous code nor a field that may be unset can stall or fail on it (and
+            // TLS001 sees a TLS close, not a bare Dispose).
+            if (tlsClose != null)
+            {
+                var type = ((ExpressionSyntax)generator.TypeExpression(tlsClose)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
+                return new ClosePlan(anchor, member, new[] { (StatementSyntax)ExpressionStatement(Call(type, "Notify", stream)) });
             }
 
             var dispose = isField

@@ -43,16 +43,16 @@ sealed class Connection : IDisposable
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Disposes_the_TLS_field_first(LanguageVersion version) =>
+        public Task Closes_the_TLS_field_first(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + Connection + @"
     public void Dispose()
     {
         {|TLS004:_tcp.Dispose()|};
     }
-}", Usings + Connection + @"
+}", Usings + "using CloseNotify;\n" + Connection + @"
     public void Dispose()
     {
-        _ssl?.Dispose();
+        TlsClose.Notify(_ssl);
         _tcp.Dispose();
     }
 }", Fixer.CloseFirstKey, version, compilationEnd: true);

@@ -59,10 +59,10 @@ class Client
     }
 }", Fixer.CloseFirstKey, version);
 
-        // Synchronous code gets no blocking drain: the TLS stream is disposed first, once, before both transports (Fix All).
+        // Synchronous code gets no blocking drain: close_notify within a short bound, once, before both transports (Fix All).
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Disposes_the_TLS_stream_once_before_the_first_transport_in_sync_code(LanguageVersion version) =>
+        public Task Notifies_once_before_the_first_transport_in_sync_code(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + @"
 class Client
 {
@@ -75,7 +75,8 @@ class Client
         {|TLS004:network.Dispose()|};
         {|TLS004:socket.Dispose()|};
     }
-}", Usings + @"
+}", Usings + @"using CloseNotify;
+
 class Client
 {
     void Send(Socket socket, byte[] data)
@@ -84,16 +85,16 @@ class Client
         var ssl = new SslStream(network, true);
         ssl.AuthenticateAsClient(""mail.example"");
         ssl.Write(data, 0, data.Length);
-        ssl.Dispose();
+        TlsClose.Notify(ssl);
         network.Dispose();
         socket.Dispose();
     }
 }", Fixer.CloseFirstKey, version);
 
-        // A field may be null where the transport is closed: the inserted Dispose is null-safe.
+        // A field may be null where the transport is closed: Notify accepts null (without the runtime, a null-safe Dispose).
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Disposes_a_field_null_safely(LanguageVersion version) =>
+        public Task Closes_a_field_null_safely(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + @"
 class Client
 {
@@ -106,7 +107,8 @@ class Client
         if (!_ssl.IsMutuallyAuthenticated)
             {|TLS004:tcp.Close()|};
     }
-}", Usings + @"
+}", Usings + @"using CloseNotify;
+
 class Client
 {
     private SslStream _ssl;
@@ -117,7 +119,7 @@ class Client
         _ssl.AuthenticateAsClient(""db.example"");
         if (!_ssl.IsMutuallyAuthenticated)
         {
-            _ssl?.Dispose();
+            TlsClose.Notify(_ssl);
             tcp.Close();
         }
     }
