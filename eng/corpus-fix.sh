@@ -132,7 +132,8 @@ fix_library() {
   graceful=$(grep -c '^+.*TlsClose\.GracefulAsync(' "$dir/fixed.diff")
   shutdown=$(grep -c '^+.*\.ShutdownAsync()' "$dir/fixed.diff")
   filter=$(grep -c '^+.*TlsErrors\.IsBenign(' "$dir/fixed.diff")
-  narrow=$(grep -cE '^\+\s*catch \((IOException|ObjectDisposedException)\)' "$dir/fixed.diff")
+  # A catch narrowed to a benign type, or filtered on the benign types (the default without the runtime).
+  narrow=$(grep -cE '^\+\s*catch \((IOException|ObjectDisposedException)\)|^\+.*when \([A-Za-z0-9_]+ is IOException' "$dir/fixed.diff")
   rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
   loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
   for p in "${projects[@]}"; do
@@ -155,7 +156,7 @@ if ! flock -n 9; then
   echo "waiting for another corpus build on this machine to finish" >&2
   flock 9
 fi
-printf 'library\tmode\tformat_rc\tfiles\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tnarrowed\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
+printf 'library\tmode\tformat_rc\tfiles\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
 for lib in "${libraries[@]}"; do
   library_config "$lib" || continue
   for mode in runtime bcl; do
