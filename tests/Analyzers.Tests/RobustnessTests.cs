@@ -195,9 +195,13 @@ namespace CloseNotify.Analyzers.Tests
         {
             var root = RepositoryRoot();
             var sources = new List<(string, string)>();
-            foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "Analyzers.Tests"), "*Tests.cs"))
+            // Every rule folder too (TLS001/...), their shared sources included; not the build output.
+            var separator = Path.DirectorySeparatorChar;
+            foreach (var file in Directory.GetFiles(Path.Combine(root, "tests", "Analyzers.Tests"), "*.cs", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal))
             {
-                if (file.EndsWith(nameof(RobustnessTests) + ".cs", StringComparison.Ordinal))
+                if (file.EndsWith(nameof(RobustnessTests) + ".cs", StringComparison.Ordinal)
+                    || file.Contains(separator + "obj" + separator, StringComparison.Ordinal)
+                    || file.Contains(separator + "bin" + separator, StringComparison.Ordinal))
                 {
                     continue;
                 }

@@ -1,0 +1,224 @@
+// TLS003: the fixes and Fix All.
+using System.Threading.Tasks;
+using CloseNotify.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
+using Verify = CloseNotify.Analyzers.Tests.Verifier<CloseNotify.Analyzers.SwallowedCloseErrorAnalyzer, CloseNotify.CodeFixes.SwallowedCloseErrorFixer>;
+using static CloseNotify.Analyzers.Tests.TLS003.Sources;
+
+namespace CloseNotify.Analyzers.Tests.TLS003
+{
+    public class FixTests
+    {
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Filter_fix_turns_a_catch_all_into_a_benign_filter_and_keeps_comments(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        {|TLS003:catch|}
+        {
+            /* ignored */
+        }
+    }
+}", UsingsWithRuntime + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        {
+            /* ignored */
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Filter_fix_names_the_variable_or_keeps_the_existing_one(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    void Close(SslStream ssl, int ex)
+    {
+        try { ssl.Dispose(); }
+        {|TLS003:catch (Exception)|} { }
+    }
+
+    void Drop(SslStream ssl)
+    {
+        try { ssl.Close(); }
+        {|TLS003:catch (SystemException e)|} { return; }
+    }
+}", UsingsWithRuntime + @"
+class Client
+{
+    void Close(SslStream ssl, int ex)
+    {
+        try { ssl.Dispose(); }
+        catch (Exception ex1) when (TlsErrors.IsBenign(ex1)) { }
+    }
+
+    void Drop(SslStream ssl)
+    {
+        try { ssl.Close(); }
+        catch (SystemException e) when (TlsErrors.IsBenign(e)) { return; }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Narrow_fix_catches_only_the_benign_types(LanguageVersion version) =>
+            Verify.CodeFixAsync(@"using System;
+using System.Net.Security;
+using System.Security.Authentication;
+
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (AuthenticationException)
+        {
+            throw;
+        }
+        {|TLS003:catch (Exception)|}
+        {
+            // peer already gone
+        }
+    }
+}", @"using System;
+using System.IO;
+using System.Net.Security;
+using System.Security.Authentication;
+
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (AuthenticationException)
+        {
+            throw;
+        }
+        catch (IOException)
+        {
+            // peer already gone
+        }
+        catch (ObjectDisposedException)
+        {
+            // peer already gone
+        }
+    }
+}", SwallowedCloseErrorFixer.NarrowKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Rethrow_fix_makes_a_read_error_visible_and_keeps_the_comment(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|TLS003:catch (IOException)|}
+            {
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", Usings + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            catch (IOException)
+            {
+                throw; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Fix_all_filters_sibling_and_nested_catches(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    void First(SslStream ssl)
+    {
+        try { ssl.ShutdownAsync().Wait(); }
+        {|TLS003:catch|} { }
+    }
+
+    void Second(SslStream a, SslStream b)
+    {
+        try
+        {
+            try { a.Dispose(); }
+            {|TLS003:catch (Exception)|} { }
+            b.Dispose();
+        }
+        {|TLS003:catch (Exception)|} { }
+    }
+}", UsingsWithRuntime + @"
+class Client
+{
+    void First(SslStream ssl)
+    {
+        try { ssl.ShutdownAsync().Wait(); }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex)) { }
+    }
+
+    void Second(SslStream a, SslStream b)
+    {
+        try
+        {
+            try { a.Dispose(); }
+            catch (Exception ex) when (TlsErrors.IsBenign(ex)) { }
+            b.Dispose();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex)) { }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+    }
+}
