@@ -53,7 +53,7 @@ namespace CloseNotify.Package.Tests
             var ours = project.AnalyzerReferences.Where(r => r.Display?.StartsWith("CloseNotify", StringComparison.Ordinal) == true).ToList();
             Assert.NotEmpty(ours);
             var fixers = LoadFixers(ours);
-            Assert.Equal(3, fixers.Count);
+            Assert.Equal(6, fixers.Count); // one per rule, TLS001-TLS006
 
             var diagnostics = await TlsDiagnosticsAsync(project, ours, timeout.Token);
             Assert.Contains(diagnostics, d => d.Id == "TLS001");
