@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
 namespace CloseNotify.Analyzers
@@ -207,7 +206,6 @@ namespace CloseNotify.Analyzers
         public bool ClosesReceiver(IMethodSymbol method) => IsShutdown(method) || Options.IsClosingMethod(method);
 
         /// <summary>SslStream itself or a subclass (a library's own ExtendedSslStream, say).</summary>
-        [MethodImpl(Flow.Jit.Optimized)]
         public bool IsSslStream(ITypeSymbol? type)
         {
             for (var t = type as INamedTypeSymbol; t != null; t = t.BaseType)
@@ -229,12 +227,10 @@ namespace CloseNotify.Analyzers
             && (IsSslStream(type) || SslStreamBaseTypes.Contains(type));
 
         // The name tests come first: they reject almost every call of a compilation without a symbol lookup.
-        [MethodImpl(Flow.Jit.Optimized)]
         public bool IsUse(IMethodSymbol method) => UseMethodNameSet.Contains(method.Name) && Matches(method, UseMethods);
 
         /// <summary>Dispose, Close, DisposeAsync (or a pipe's Complete): of a stream, an IDisposable, a BCL owner, or the
         /// parameterless one of any type (an owner of another assembly implements IDisposable.Dispose implicitly).</summary>
-        [MethodImpl(Flow.Jit.Optimized)]
         public bool IsDispose(IMethodSymbol method) =>
             IsDisposeName(method.Name) && (Matches(method, DisposeMethods) || (method.Parameters.IsEmpty && !method.IsStatic));
 

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -33,14 +32,12 @@ namespace CloseNotify.Analyzers.Flow
             OperationKind.IsType, OperationKind.IsPattern, OperationKind.Using, OperationKind.UsingDeclaration);
 
         /// <summary>Reads one operation of a body whose member is <paramref name="owner"/>.</summary>
-        [MethodImpl(Jit.Optimized)]
         public void Visit(IOperation operation, ISymbol owner)
         {
             var sink = new Sink(this, operation, owner);
             Read(operation, ref sink);
         }
 
-        [MethodImpl(Jit.Optimized)]
         private void Read(IOperation operation, ref Sink sink)
         {
             // On the kind, not on the interface: one integer switch instead of a chain of type tests per operation.
@@ -136,7 +133,6 @@ namespace CloseNotify.Analyzers.Flow
         /// A value the code casts to SslStream (<c>_stream as SslStream</c>, <c>(SslStream)_stream</c>) where it goes:
         /// into a local, a call, a return. Conversions themselves are not read: most are implicit, and there are many.
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
         private void NoteCast(IOperation? value, ref Sink sink)
         {
             if (value is IConversionOperation { IsImplicit: false } conversion && _symbols.IsSslStream(conversion.Type) && !_symbols.IsSslStream(conversion.Operand.Type))
@@ -145,7 +141,6 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        [MethodImpl(Jit.Optimized)]
         private void VisitCall(IMethodSymbol method, IOperation? instance, ImmutableArray<IArgumentOperation> arguments, ref Sink sink)
         {
             NoteCast(instance is IParenthesizedOperation parenthesized ? parenthesized.Operand : instance, ref sink);
@@ -201,7 +196,6 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        [MethodImpl(Jit.Optimized)]
         private void VisitReturn(IOperation operation, IOperation returned, ref Sink sink)
         {
             if (!_sources.IsRelevant(OperationHelpers.StripConversions(returned)?.Type) && !_sources.IsRelevant(returned.Type))
@@ -242,7 +236,6 @@ namespace CloseNotify.Analyzers.Flow
             return owner;
         }
 
-        [MethodImpl(Jit.Optimized)]
         private void Flow(IOperation target, IOperation value, ref Sink sink)
         {
             if (_sources.Place(target) is { Symbol: { } symbol })
@@ -252,7 +245,6 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>target ← value; for a delegate, what it produces ← what the value produces.</summary>
-        [MethodImpl(Jit.Optimized)]
         private void FlowInto(ISymbol target, IOperation value, ref Sink sink)
         {
             NoteCast(value, ref sink);
@@ -311,7 +303,6 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        [MethodImpl(Jit.Optimized)]
         private void Record(IOperation value, Kind kind, ref Sink sink)
         {
             // A parameter of any type counts for the method's summary: Dispose<T>(ref T disposable) disposes what it is given.

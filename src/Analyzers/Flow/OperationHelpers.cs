@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -6,7 +5,6 @@ namespace CloseNotify.Analyzers.Flow
 {
     internal static class OperationHelpers
     {
-        [MethodImpl(Jit.Optimized)]
         public static IOperation? StripConversions(IOperation? operation)
         {
             while (operation is IConversionOperation conversion)
@@ -21,7 +19,6 @@ namespace CloseNotify.Analyzers.Flow
         /// The object an instance call is made on, seen through conversions and <c>?.</c>:
         /// for <c>_stream?.Dispose()</c> that is <c>_stream</c>.
         /// </summary>
-        [MethodImpl(Jit.Optimized)]
         public static IOperation? ResolveReceiver(IOperation? instance)
         {
             instance = StripConversions(instance);
@@ -42,7 +39,6 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>A local, a parameter, or a field or property read through <c>this</c> (or statically): what the rules follow.</summary>
-        [MethodImpl(Jit.Optimized)]
         public static ISymbol? ReferencedSymbol(IOperation? operation)
         {
             switch (StripConversions(operation))

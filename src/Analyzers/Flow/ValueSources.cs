@@ -1,6 +1,5 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
-using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -32,7 +31,6 @@ namespace CloseNotify.Analyzers.Flow
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
 
         /// <summary>Can a symbol of this type hold a TLS stream, or produce one (a delegate, a task of one)?</summary>
-        [MethodImpl(Jit.Optimized)]
         public bool IsRelevant(ITypeSymbol? type)
         {
             // Asked for nearly every argument, assignment and declaration of the compilation: value types, strings, arrays
@@ -70,7 +68,6 @@ namespace CloseNotify.Analyzers.Flow
                 : null;
         }
 
-        [MethodImpl(Jit.Optimized)]
         public void Add(IOperation? value, List<Node> into, ISymbol container)
         {
             switch (value)
@@ -130,7 +127,6 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>The symbol an expression reads or writes, as a node: a local, parameter, field or property (of any instance).</summary>
-        [MethodImpl(Jit.Optimized)]
         public Node? Place(IOperation? operation)
         {
             ISymbol? symbol = OperationHelpers.ResolveReceiver(operation) switch
