@@ -35,7 +35,8 @@ namespace CloseNotify.CodeFixes
             return true;
         }
 
-        private static bool Has(Compilation compilation) =>
+        /// <summary>This compilation's SslStream has the parameterless ShutdownAsync.</summary>
+        internal static bool Has(Compilation compilation) =>
             compilation.GetTypeByMetadataName("System.Net.Security.SslStream")?.GetMembers("ShutdownAsync").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) == true;
 
         private static bool LacksShutdown(System.Collections.Generic.IEnumerable<string>? symbols)

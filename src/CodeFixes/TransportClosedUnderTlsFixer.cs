@@ -123,29 +123,21 @@ namespace CloseNotify.CodeFixes
                 : IdentifierName(name);
             var isAsync = AsyncContext.AllowsAwait(anchor);
             var configureAwait = isAsync && AsyncContext.UsesConfigureAwaitFalse(anchor);
-            var tlsClose = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsClose");
-
-            // A field may be null where the transport is closed (a close before connect): only a null-safe Dispose there.
-            if (isAsync && !isField && tlsClose != null)
+            // With the runtime, the TLS001 fixes' own call (CloseStatements): the graceful close awaited in async code;
+            // elsewhere, and for a field that may be null where the transport is closed, Notify (close_notify within a
+            // short bound, no drain, null accepted, never throws; TLS001 sees a TLS close, not a bare Dispose).
+            var closes = new CloseStatements(model.Compilation, generator);
+            if (closes.TlsClose != null)
             {
-                var type = ((ExpressionSyntax)generator.TypeExpression(tlsClose)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-                return new ClosePlan(anchor, member, new[] { Awaited(Call(type, "GracefulAsync", stream), configureAwait) });
-            }
-
-            // Elsewhere, with the runtime: Notify writes close_notify within a short bound, drains nothing, accepts null
-            // and never throws, so neither synchronous code nor a field that may be unset can stall or fail on it (and
-            // TLS001 sees a TLS close, not a bare Dispose).
-            if (tlsClose != null)
-            {
-                var type = ((ExpressionSyntax)generator.TypeExpression(tlsClose)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-                return new ClosePlan(anchor, member, new[] { (StatementSyntax)ExpressionStatement(Call(type, "Notify", stream)) });
+                var call = closes.RuntimeCall(stream, graceful: true, canAwait: isAsync && !isField, configureAwait);
+                return new ClosePlan(anchor, member, new[] { (StatementSyntax)ExpressionStatement(call) });
             }
 
             var dispose = isField
                 ? ExpressionStatement(ConditionalAccessExpression(stream, InvocationExpression(MemberBindingExpression(IdentifierName("Dispose")))))
                 : ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("Dispose"))));
             // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: there, only the Dispose.
-            var canShutdown = model.Compilation.GetTypeByMetadataName("System.Net.Security.SslStream")?.GetMembers("ShutdownAsync").Any() == true;
+            var canShutdown = ShutdownAvailability.Has(model.Compilation);
             if (isAsync && !isField && typed && canShutdown)
             {
                 return new ClosePlan(anchor, member, new[] { Awaited(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("ShutdownAsync"))), configureAwait), dispose });
@@ -153,9 +145,6 @@ namespace CloseNotify.CodeFixes
 
             return new ClosePlan(anchor, member, new[] { dispose });
         }
-
-        private static ExpressionSyntax Call(ExpressionSyntax type, string method, ExpressionSyntax argument) =>
-            InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, type, IdentifierName(method)), ArgumentList(SingletonSeparatedList(Argument(argument))));
 
         private static StatementSyntax Awaited(ExpressionSyntax call, bool configureAwait)
         {
