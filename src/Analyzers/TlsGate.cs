@@ -28,9 +28,10 @@ namespace CloseNotify.Analyzers
 
         private static bool Compute(Compilation compilation, CancellationToken cancellationToken)
         {
-                        foreach (var tree in compilation.SyntaxTrees)
+            var buffer = new char[4096];
+            foreach (var tree in compilation.SyntaxTrees)
             {
-                if (SourceWords.Contains(tree.GetText(cancellationToken), new TextSpan(0, tree.Length), TypeName))
+                if (Contains(tree.GetText(cancellationToken), TypeName, buffer))
                 {
                     return true;
                 }
@@ -43,6 +44,28 @@ namespace CloseNotify.Analyzers
                     || (reference is CompilationReference project && MayHoldSslStream(project.Compilation, cancellationToken)))
                 {
                     return true;
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>Ordinal search through the text in chunks (no copy of the whole file); chunks overlap by the word's length.</summary>
+        internal static bool Contains(SourceText text, string word, char[] buffer)
+        {
+            var length = text.Length;
+            for (var start = 0; start < length; start += buffer.Length - word.Length)
+            {
+                var count = Math.Min(buffer.Length, length - start);
+                text.CopyTo(start, buffer, 0, count);
+                if (new ReadOnlySpan<char>(buffer, 0, count).IndexOf(word.AsSpan()) >= 0)
+                {
+                    return true;
+                }
+
+                if (start + count >= length)
+                {
+                    break;
                 }
             }
 

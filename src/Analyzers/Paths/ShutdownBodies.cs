@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using CloseNotify.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
@@ -24,7 +25,7 @@ namespace CloseNotify.Analyzers.Paths
 
     /// <summary>
     /// Runs the after-shutdown rules (TLS005, TLS006) once per member that calls <c>SslStream.ShutdownAsync()</c>: the
-    /// trigger is the member's text naming it (no operation action), so members without one cost a text search.
+    /// trigger is that call (a name test rejects every other invocation), so members without one cost nothing more.
     /// </summary>
     internal static class ShutdownBodies
     {
@@ -41,17 +42,27 @@ namespace CloseNotify.Analyzers.Paths
                 var compilation = start.Compilation;
                 var options = start.Options;
                 var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));
-                // No operation action: the driver would call it for every invocation of the compilation. A member can only
-                // call ShutdownAsync if its text names it, and that text test is cheaper than the calls (measured on the
-                // generated code base: 28-40 ms per rule for the name test alone). Reported from the block, the
-                // diagnostics are local to it (live in the IDE, fixable one by one).
+                var marked = new ConcurrentDictionary<SyntaxNode, bool>();
+                start.RegisterOperationAction(
+                    c =>
+                    {
+                        var invocation = (IInvocationOperation)c.Operation;
+                        if (invocation.TargetMethod.Name == "ShutdownAsync"
+                            && lookups.Get(c.CancellationToken).Symbols is { } symbols && symbols.IsShutdown(invocation.TargetMethod))
+                        {
+                            marked.TryAdd(OperationHelpers.RootOf(invocation).Syntax, true);
+                        }
+                    },
+                    OperationKind.Invocation);
+
+                // The driver runs a member's operation actions before its block actions: the mark is there by now. Reported
+                // from the block, the diagnostics are local to it (live in the IDE, fixable one by one).
                 start.RegisterOperationBlockAction(block =>
                 {
                     foreach (var operationBlock in block.OperationBlocks)
                     {
                         var root = OperationHelpers.RootOf(operationBlock);
-                        if (SourceWords.Mentions(root.Syntax, "ShutdownAsync", block.CancellationToken)
-                            && lookups.Get(block.CancellationToken).Symbols is { } symbols)
+                        if (marked.TryRemove(root.Syntax, out _) && lookups.Get(block.CancellationToken).Symbols is { } symbols)
                         {
                             Analyze(block.GetControlFlowGraph(operationBlock), symbols, root, block.ReportDiagnostic, analyze);
                         }
