@@ -58,7 +58,9 @@ namespace CloseNotify.Testing
         /// <summary>What the peer does after the handshake (after <see cref="OpeningDelay"/>).</summary>
         public PeerOpening Opening { get; set; } = PeerOpening.Wait;
 
-        /// <summary>How long the peer waits after the handshake before its <see cref="Opening"/>.</summary>
+        /// <summary>How long the peer waits after the handshake before its <see cref="Opening"/>. A client peer's TLS 1.3
+        /// handshake ends before the server's (which still needs the client's Finished): give an opening that ends the
+        /// connection a short delay (100-200 ms on loopback), or it may reach the driver's server inside its handshake.</summary>
         public TimeSpan OpeningDelay { get; set; }
 
         /// <summary>How the peer answers the other side's close_notify.</summary>

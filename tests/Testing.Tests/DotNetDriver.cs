@@ -14,12 +14,16 @@ namespace CloseNotify.Testing.Tests
     /// peer, or accepts a client peer, and closes in each of the ways drivers do.</summary>
     public sealed class DotNetDriver : IAsyncDisposable
     {
-        private DotNetDriver(TlsPeer peer, Socket socket, SslStream tls)
+        private DotNetDriver(TlsPeer peer, Socket socket, SslStream tls, TlsTransport? transport)
         {
             Peer = peer;
             Socket = socket;
             Tls = tls;
+            Transport = transport;
         }
+
+        /// <summary>The runtime's observer under the driver's SslStream, when asked for: it tells close_notify from FIN.</summary>
+        public TlsTransport? Transport { get; }
 
         public TlsPeer Peer { get; }
 
@@ -40,7 +44,7 @@ namespace CloseNotify.Testing.Tests
         }
 
         /// <summary>Starts a peer in <paramref name="peerRole"/> and connects the driver to it over <paramref name="protocol"/>.</summary>
-        public static async Task<DotNetDriver> ConnectAsync(TlsPeerRole peerRole, SslProtocols protocol, PeerScript? script = null)
+        public static async Task<DotNetDriver> ConnectAsync(TlsPeerRole peerRole, SslProtocols protocol, PeerScript? script = null, bool observe = false)
         {
             var options = new TlsPeerOptions { Protocols = protocol, Script = script };
             if (peerRole == TlsPeerRole.Server)
@@ -48,10 +52,11 @@ namespace CloseNotify.Testing.Tests
                 var server = TlsPeer.StartServer(options);
                 var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
                 await Bounded.Wait(socket.ConnectAsync(server.EndPoint));
-                var tls = new SslStream(new NetworkStream(socket, ownsSocket: true), false, server.Certificate.ValidationCallback);
+                var transport = observe ? new TlsTransport(new NetworkStream(socket, ownsSocket: true)) : null;
+                var tls = new SslStream((Stream?)transport ?? new NetworkStream(socket, ownsSocket: true), false, server.Certificate.ValidationCallback);
                 await Bounded.Wait(tls.AuthenticateAsClientAsync("localhost", null, protocol, false));
                 await server.WaitForHandshakeAsync();
-                return new DotNetDriver(server, socket, tls);
+                return new DotNetDriver(server, socket, tls, transport);
             }
 
             using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -60,10 +65,11 @@ namespace CloseNotify.Testing.Tests
             var client = TlsPeer.StartClient((IPEndPoint)listener.LocalEndPoint!, options);
             var accepted = await Bounded.Wait(listener.AcceptAsync());
             accepted.NoDelay = true;
-            var serverTls = new SslStream(new NetworkStream(accepted, ownsSocket: true));
+            var observer = observe ? new TlsTransport(new NetworkStream(accepted, ownsSocket: true)) : null;
+            var serverTls = new SslStream((Stream?)observer ?? new NetworkStream(accepted, ownsSocket: true));
             await Bounded.Wait(serverTls.AuthenticateAsServerAsync(client.Certificate.Certificate, false, protocol, false));
             await client.WaitForHandshakeAsync();
-            return new DotNetDriver(client, accepted, serverTls);
+            return new DotNetDriver(client, accepted, serverTls, observer);
         }
 
         public Task SendAsync(int count) => Bounded.Wait(Tls.WriteAsync(new byte[count]).AsTask());
