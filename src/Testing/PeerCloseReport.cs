@@ -120,7 +120,7 @@ namespace CloseNotify.Testing
                     text.Append($"{who} reset the TCP connection without close_notify after {Bytes(BytesReceived)}");
                     break;
                 default:
-                    text.Append($"the connection with {who} failed after {Bytes(BytesReceived)}{ErrorText()}");
+                    text.Append($"the connection with {who} ended in a TLS error after {Bytes(BytesReceived)} (a fatal alert, or a record that did not decrypt){ErrorText()}");
                     break;
             }
 

@@ -106,13 +106,19 @@ namespace CloseNotify.Testing
             await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                bool again;
                 lock (gate)
                 {
-                    peerClosedFirst = !closeNotifyReceived;
+                    again = peerSentCloseNotify;
+                    peerClosedFirst |= !again && !closeNotifyReceived;
                     peerSentCloseNotify = true;
                 }
 
-                await shutdown(tls).ConfigureAwait(false);
+                // One close_notify per connection: a scripted reply after a close-first sends none again.
+                if (!again)
+                {
+                    await shutdown(tls).ConfigureAwait(false);
+                }
             }
             finally
             {
