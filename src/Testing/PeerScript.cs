@@ -21,10 +21,14 @@ namespace CloseNotify.Testing
         /// <summary>Sends an application-data record cut in the middle, then a FIN: the other side's read must fail,
         /// not end quietly. It keeps reading.</summary>
         TruncatedRecord,
+
+        /// <summary>Stops reading (a peer stuck in its own work): what the other side sends piles up in the socket
+        /// buffers until its writes block, and its close_notify is never read, so never answered.</summary>
+        StopReading,
     }
 
-    /// <summary>How the peer answers the other side's close_notify (after the data of
-    /// <see cref="PeerScript.SendAfterCloseNotify"/>, if any).</summary>
+    /// <summary>How the peer answers the other side's close: its close_notify, or a FIN without one (after the data of
+    /// <see cref="PeerScript.SendAfterCloseNotify"/>, if any). A reset or a TLS error gets no answer.</summary>
     public enum PeerReply
     {
         /// <summary>Sends its own close_notify, then a FIN, and reads until the other side closes (the default).</summary>
@@ -42,7 +46,7 @@ namespace CloseNotify.Testing
     }
 
     /// <summary>The scripted behaviour of a <see cref="TlsPeer"/>: what it does after the handshake, and how it answers
-    /// the other side's close_notify. Set it in <see cref="TlsPeerOptions.Script"/>, or on <see cref="TlsPeer.Script"/>
+    /// the other side's close (close_notify, or a bare FIN). Set it in <see cref="TlsPeerOptions.Script"/>, or on <see cref="TlsPeer.Script"/>
     /// any time before the other side closes.</summary>
     public sealed class PeerScript
     {
@@ -63,13 +67,13 @@ namespace CloseNotify.Testing
         /// connection a short delay (100-200 ms on loopback), or it may reach the driver's server inside its handshake.</summary>
         public TimeSpan OpeningDelay { get; set; }
 
-        /// <summary>How the peer answers the other side's close_notify.</summary>
+        /// <summary>How the peer answers the other side's close (close_notify, or a FIN without one).</summary>
         public PeerReply Reply { get; set; } = PeerReply.CloseNotify;
 
-        /// <summary>How long the peer waits after the other side's close_notify before it answers (data included).</summary>
+        /// <summary>How long the peer waits after the other side's close before it answers (data included).</summary>
         public TimeSpan ReplyDelay { get; set; }
 
-        /// <summary>Application bytes the peer sends after the other side's close_notify and before its
+        /// <summary>Application bytes the peer sends after the other side's close (close_notify or FIN) and before its
         /// <see cref="Reply"/> (legal in TLS 1.3, a half-close; TLS 1.2 peers tolerate it): 0 for none, -1 to keep
         /// sending until the connection breaks or the peer is disposed (the reply then never comes).</summary>
         public long SendAfterCloseNotify { get; set; }

@@ -36,6 +36,7 @@ namespace CloseNotify.Testing
         private int lastRecordType = -1;
         private int currentType = -1;
         private volatile bool cutNextWrite;
+        private TaskCompletionSource<bool>? paused;
 
         public RecordStream(Socket socket) => this.socket = socket;
 
@@ -66,6 +67,12 @@ namespace CloseNotify.Testing
             get => cutNextWrite;
             set => cutNextWrite = value;
         }
+
+        /// <summary>Stops reading the socket (a read already waiting on it still completes) until <see cref="Resume"/>.</summary>
+        public void Pause() => Interlocked.CompareExchange(ref paused, Waits.Signal(), null);
+
+        /// <summary>Reads the socket again; also what ends a paused read when the peer stops.</summary>
+        public void Resume() => Interlocked.Exchange(ref paused, null)?.TrySetResult(true);
 
         /// <summary>Set once a write was cut.</summary>
         public bool WriteWasCut { get; private set; }
@@ -165,6 +172,7 @@ namespace CloseNotify.Testing
         /// <summary>Makes at least <paramref name="needed"/> bytes available; false when the connection ended first.</summary>
         private async Task<bool> FillAsync(int needed, CancellationToken cancellationToken)
         {
+            await WhilePausedAsync(cancellationToken).ConfigureAwait(false);
             if (end - start >= needed)
             {
                 return true;
@@ -206,7 +214,18 @@ namespace CloseNotify.Testing
                 end += read;
             }
 
+            // A read already waiting on the socket when the peer paused keeps what it got until the peer reads again.
+            await WhilePausedAsync(cancellationToken).ConfigureAwait(false);
             return true;
+        }
+
+        private async Task WhilePausedAsync(CancellationToken cancellationToken)
+        {
+            if (Volatile.Read(ref paused) is { } pause)
+            {
+                await pause.Task.ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
         }
 
         private Task<int> ReceiveAsync(CancellationToken cancellationToken)

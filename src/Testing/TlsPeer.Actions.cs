@@ -32,6 +32,9 @@ namespace CloseNotify.Testing
                     case PeerOpening.TruncatedRecord:
                         await SendCutRecordAsync(1000, stop.Token).ConfigureAwait(false);
                         break;
+                    case PeerOpening.StopReading:
+                        transport!.Pause();
+                        break;
                 }
             }
             catch (Exception e)
@@ -109,15 +112,19 @@ namespace CloseNotify.Testing
                 bool again;
                 lock (gate)
                 {
-                    again = peerSentCloseNotify;
+                    again = closeNotifySending;
                     peerClosedFirst |= !again && !closeNotifyReceived;
-                    peerSentCloseNotify = true;
+                    closeNotifySending = true;
                 }
 
                 // One close_notify per connection: a scripted reply after a close-first sends none again.
                 if (!again)
                 {
                     await shutdown(tls).ConfigureAwait(false);
+                    lock (gate)
+                    {
+                        peerSentCloseNotify = true;
+                    }
                 }
             }
             finally
@@ -209,6 +216,7 @@ namespace CloseNotify.Testing
             stop.Cancel();
             listener?.Dispose();
             CloseSocket();
+            transport?.Resume();
         }
 
         private void KeepSendError(Exception e)

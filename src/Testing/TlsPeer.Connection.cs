@@ -19,6 +19,7 @@ namespace CloseNotify.Testing
         private readonly CancellationTokenSource stop = new CancellationTokenSource();
         private readonly TaskCompletionSource<bool> handshake = Waits.Signal();
         private readonly TaskCompletionSource<bool> finished = Waits.Signal();
+        private readonly TaskCompletionSource<bool> closeNotify = Waits.Signal();
         private readonly SemaphoreSlim writeLock = new SemaphoreSlim(1, 1);
         private readonly MemoryStream recorded = new MemoryStream();
         private TaskCompletionSource<bool> changed = Waits.Signal();
@@ -31,6 +32,7 @@ namespace CloseNotify.Testing
         private long bytesReceived;
         private long bytesSent;
         private int receiveCursor;
+        private int closeVotes;
         private bool stopping;
 
         // What the other side did, and what the peer did; under gate.
@@ -45,6 +47,7 @@ namespace CloseNotify.Testing
         private bool endedMidRecord;
         private bool peerClosedFirst;
         private bool peerSentCloseNotify;
+        private bool closeNotifySending;
         private bool peerEnded;
 
         private void Start() => run = Task.Run(RunAsync);
@@ -69,6 +72,7 @@ namespace CloseNotify.Testing
                 handshake.TrySetResult(false);
                 Pulse();
                 finished.TrySetResult(true);
+                closeNotify.TrySetResult(false);
             }
         }
 
@@ -175,8 +179,16 @@ namespace CloseNotify.Testing
 
                 if (transport!.ReachedEnd)
                 {
-                    // SslStream read the transport to its end: a FIN with no close_notify before it.
-                    EndedWithoutCloseNotify();
+                    // SslStream read the transport to its end: a FIN with no close_notify before it. The peer answers it
+                    // as scripted (its write side is still open).
+                    lock (gate)
+                    {
+                        fin = true;
+                        endedMidRecord = transport.EndedMidRecord;
+                    }
+
+                    StartReply();
+                    CloseWhenDone();
                     return;
                 }
 
@@ -189,9 +201,11 @@ namespace CloseNotify.Testing
                     bytesAtCloseNotify = transport.BytesIn;
                 }
 
+                closeNotify.TrySetResult(true);
                 Pulse();
-                _ = Task.Run(() => ReplyAsync(script));
+                StartReply();
                 await ReadBelowTlsAsync(buffer).ConfigureAwait(false);
+                CloseWhenDone();
                 return;
             }
         }
@@ -217,16 +231,27 @@ namespace CloseNotify.Testing
             }
         }
 
-        private void EndedWithoutCloseNotify()
+        private void StartReply()
         {
-            lock (gate)
+            var reply = script;
+            _ = Task.Run(async () =>
             {
-                fin = true;
-                endedMidRecord = transport!.EndedMidRecord;
-            }
+                await ReplyAsync(reply).ConfigureAwait(false);
+                if (reply.Reply != PeerReply.Silent)
+                {
+                    CloseWhenDone();
+                }
+            });
+        }
 
-            // As a server does when its client leaves: close, so that the socket is not kept half-open.
-            CloseSocket();
+        /// <summary>Closes the socket once both the other side's end was read and the reply was sent (a silent reply
+        /// never votes: the connection stays open until the peer is disposed).</summary>
+        private void CloseWhenDone()
+        {
+            if (Interlocked.Increment(ref closeVotes) == 2)
+            {
+                CloseSocket();
+            }
         }
 
         /// <summary>Classifies what ended the reads: the other side's reset or FIN (cutting a record: SslStream throws),

@@ -131,6 +131,22 @@ namespace CloseNotify.Testing
             return Snapshot(limit);
         }
 
+        /// <summary>Waits until the other side's close_notify has arrived (or the connection has ended, or
+        /// <paramref name="timeout"/> has passed), and says what the peer saw: for a test that acts between the
+        /// driver's close_notify and its TCP close.</summary>
+        /// <param name="timeout">How long to wait (default <see cref="TlsPeerOptions.Timeout"/>); positive and finite.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>The report at that moment.</returns>
+        public async Task<PeerCloseReport> WaitForCloseNotifyAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        {
+            var limit = Waits.Check(timeout, options.Timeout, nameof(timeout));
+            await Waits.WithinAsync(closeNotify.Task, limit, cancellationToken).ConfigureAwait(false);
+            return Snapshot(limit);
+        }
+
+        /// <summary>Stops reading now (see <see cref="PeerOpening.StopReading"/>).</summary>
+        public void StopReading() => transport?.Pause();
+
         /// <summary>What the peer has seen so far, without waiting.</summary>
         /// <returns>The report.</returns>
         public PeerCloseReport CurrentReport() => Snapshot(TimeSpan.Zero);

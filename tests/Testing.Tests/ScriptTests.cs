@@ -196,6 +196,19 @@ namespace CloseNotify.Testing.Tests
             Assert.False(driver.Transport!.ReachedEnd);
         }
 
+        [Theory]
+        [MemberData(nameof(DotNetDriver.Matrix), MemberType = typeof(DotNetDriver))]
+        public async Task A_bare_FIN_is_answered_as_scripted_too(TlsPeerRole role, SslProtocols protocol)
+        {
+            await using var driver = await ObservedAsync(role, protocol, new PeerScript { SendAfterCloseNotify = 1000 });
+
+            driver.Socket.Shutdown(SocketShutdown.Send); // a half-close without close_notify
+
+            Assert.Equal(1000, await driver.ReadToEndAsync());
+            Assert.False(driver.Transport!.ReachedEnd, "the peer's answer ended without close_notify");
+            await driver.Peer.AssertTruncatedAsync();
+        }
+
         [Fact]
         public async Task Script_changed_before_the_close_is_the_one_that_answers()
         {
