@@ -34,7 +34,8 @@ namespace CloseNotify.Testing
         /// <summary>How the other side ended the connection.</summary>
         public PeerCloseOutcome Outcome { get; }
 
-        /// <summary>True when the connection is over (nothing more can change); false when the wait ended first.</summary>
+        /// <summary>True when the other side's part is over (its end was seen, or the connection failed or was ended by the
+        /// peer): the outcome can no longer change (a scripted reply may still be sending). False when the wait ended first.</summary>
         public bool IsFinal { get; }
 
         /// <summary>The role of the other side (the driver under test): the opposite of the peer's.</summary>

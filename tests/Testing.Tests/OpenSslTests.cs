@@ -50,13 +50,8 @@ namespace CloseNotify.Testing.Tests
         {
             using var peer = TlsPeer.StartServer(Options(protocol));
             var client = OpenSslProcess.StartClient(peer.Port, protocol);
-            await peer.WaitForHandshakeAsync();
-            await Task.Delay(200); // s_client's read of the TLS 1.3 tickets
-            client.Pause();
-            await peer.SendAsync(new byte[4000]);
-            await Task.Delay(100);
 
-            client.Dispose();
+            await KillWithUnreadDataAsync(client, peer);
 
             await peer.AssertClosedAsync(PeerCloseOutcome.ResetWithoutCloseNotify);
         }
@@ -158,13 +153,8 @@ namespace CloseNotify.Testing.Tests
         {
             using var server = OpenSslProcess.StartServer(protocol);
             using var peer = TlsPeer.StartClient(server.EndPoint, Options(protocol));
-            await peer.WaitForHandshakeAsync();
-            await Task.Delay(200);
-            server.Pause();
-            await peer.SendAsync(new byte[4000]);
-            await Task.Delay(100);
 
-            server.Dispose();
+            await KillWithUnreadDataAsync(server, peer);
 
             await peer.AssertClosedAsync(PeerCloseOutcome.ResetWithoutCloseNotify);
         }
@@ -180,6 +170,18 @@ namespace CloseNotify.Testing.Tests
             server.Send("banner\n");
 
             Assert.Equal("banner\n", System.Text.Encoding.ASCII.GetString(await peer.ReceiveAsync(7)));
+        }
+
+        /// <summary>Stops the openssl process (SIGSTOP), sends it data it will never read, then kills it: the kernel
+        /// closes a socket with unread data by a reset.</summary>
+        private static async Task KillWithUnreadDataAsync(OpenSslProcess process, TlsPeer peer)
+        {
+            await peer.WaitForHandshakeAsync();
+            await Task.Delay(200); // openssl's read of the TLS 1.3 tickets, before it stops
+            process.Pause();
+            await peer.SendAsync(new byte[4000]);
+            await Task.Delay(100);
+            process.Dispose();
         }
 
         private static TlsPeerOptions Options(SslProtocols protocol, PeerScript? script = null) =>
