@@ -199,6 +199,7 @@ namespace CloseNotify.Testing
                     closeNotifyReceived = true;
                     recordsAtCloseNotify = transport.RecordsCompleted;
                     bytesAtCloseNotify = transport.BytesIn;
+                    CloseNotifyRecordType = transport.LastRecordType;
                 }
 
                 closeNotify.TrySetResult(true);
@@ -230,6 +231,10 @@ namespace CloseNotify.Testing
                 EndedBy(e);
             }
         }
+
+        /// <summary>The outer content type of the record that carried the other side's close_notify: 21 (alert) in TLS
+        /// 1.2, 23 (application_data, the encrypted alert) in TLS 1.3; -1 before one. For the kit's own tests.</summary>
+        internal int CloseNotifyRecordType { get; private set; } = -1;
 
         private void StartReply()
         {

@@ -31,6 +31,10 @@ namespace CloseNotify.Testing.Tests
             Assert.Equal(protocol, report.Protocol);
             Assert.Equal(0, report.RecordsAfterCloseNotify);
             Assert.True(report.PeerSentCloseNotify && !report.PeerClosedFirst, report.ToString());
+
+            // The record SslStream decrypted as close_notify: a visible alert record in TLS 1.2, an encrypted record
+            // whose outer type is application_data in TLS 1.3.
+            Assert.Equal(protocol == SslProtocols.Tls12 ? 21 : 23, driver.Peer.CloseNotifyRecordType);
         }
 
         [Theory]
