@@ -167,17 +167,19 @@ fix_library() {
   local ours=(':(exclude,glob)**/Directory.Build.targets' ':(exclude,glob)**/Directory.Build.library.targets'
     ':(exclude)closenotify.corpus.targets' ':(exclude)global.json')
   git diff -- . "${ours[@]}" >"$dir/fixed.diff"
-  local files added removed
+  local files added removed hunks
   files=$(git diff --name-only -- . "${ours[@]}" | wc -l)
   added=$(grep -c '^+[^+]' "$dir/fixed.diff")
+  hunks=$(grep -c '^@@' "$dir/fixed.diff")
   removed=$(grep -c '^-[^-]' "$dir/fixed.diff")
   local notify graceful abort shutdown filter narrow rethrow loop
-  notify=$(grep -c '^+.*TlsClose\.Notify(' "$dir/fixed.diff")
-  graceful=$(grep -c '^+.*TlsClose\.GracefulAsync(' "$dir/fixed.diff")
-  shutdown=$(grep -c '^+.*\.ShutdownAsync()' "$dir/fixed.diff")
-  filter=$(grep -c '^+.*TlsErrors\.IsBenign(' "$dir/fixed.diff")
+  # A space before the parenthesis is allowed where the file's style has one (MailKit writes `Dispose ()`).
+  notify=$(grep -c '^+.*TlsClose\.Notify \?(' "$dir/fixed.diff")
+  graceful=$(grep -c '^+.*TlsClose\.GracefulAsync \?(' "$dir/fixed.diff")
+  shutdown=$(grep -c '^+.*\.ShutdownAsync \?()' "$dir/fixed.diff")
+  filter=$(grep -c '^+.*TlsErrors\.IsBenign \?(' "$dir/fixed.diff")
   # A catch narrowed to a benign type, or filtered on the benign types (the default without the runtime).
-  narrow=$(grep -cE '^\+\s*catch \((IOException|ObjectDisposedException)\)|^\+.*when \([A-Za-z0-9_]+ is IOException' "$dir/fixed.diff")
+  narrow=$(grep -cE '^\+\s*catch ?\((IOException|ObjectDisposedException)\)|^\+.*when ?\([A-Za-z0-9_]+ is IOException' "$dir/fixed.diff")
   rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
   loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
   for p in "${projects[@]}"; do
@@ -185,7 +187,7 @@ fix_library() {
   done
   after=$(tls_warnings "$dir/after.log")
   cd "$root" || return 1
-  printf '%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$added" "$removed" \
+  printf '%s\t%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$hunks" "$added" "$removed" \
     "$notify" "$graceful" "$shutdown" "$filter" "$narrow" "$rethrow" "$loop" "$before" "$after" "$build_rc" "$(errors "$dir/after.log")"
 }
 
@@ -197,7 +199,7 @@ mkdir -p "$out/runtime" && cp "$root/src/Runtime/bin/Release/net8.0/CloseNotify.
 
 # The lock is taken for one library and mode at a time, so that other runs queue between them, not behind all eleven.
 exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
-printf 'library\tmode\tformat_rc\tfiles\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
+printf 'library\tmode\tformat_rc\tfiles\thunks\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
 for lib in "${libraries[@]}"; do
   library_config "$lib" || continue
   for mode in runtime bcl; do
