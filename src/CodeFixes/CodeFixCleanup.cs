@@ -38,15 +38,27 @@ namespace CloseNotify.CodeFixes
             }
 
             changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            // Formatted with Roslyn's settings; the file's own indentation and line breaks are laid on the new lines
-            // afterwards. The elastic trivia too: the result is text, so CodeAction's own cleanup finds none left.
-            changed = await Formatter.FormatAsync(changed, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            changed = await Formatter.FormatAsync(changed, SyntaxAnnotation.ElasticAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Indented as the file indents; the elastic trivia formatted too (the result is text: CodeAction's own
+            // cleanup will find none left to format).
+            var formatting = await FormattingOptionsAsync(changed, conventions, cancellationToken).ConfigureAwait(false);
+            changed = await Formatter.FormatAsync(changed, Formatter.Annotation, formatting, cancellationToken).ConfigureAwait(false);
+            changed = await Formatter.FormatAsync(changed, SyntaxAnnotation.ElasticAnnotation, formatting, cancellationToken).ConfigureAwait(false);
             changed = await NewCodeStyle.ApplyAsync(original, changed, conventions, cancellationToken).ConfigureAwait(false);
 
             var originalText = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);
             return original.WithText(LineDiff.Between(originalText, text).Restore(originalText, conventions));
+        }
+
+        /// <summary>Roslyn's formatting settings for the document (.editorconfig's, else its defaults) with the file's own
+        /// indentation: tabs or spaces, and how many a level.</summary>
+        private static async Task<Microsoft.CodeAnalysis.Options.OptionSet> FormattingOptionsAsync(Document document, FileConventions conventions, CancellationToken cancellationToken)
+        {
+            var options = await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
+            return options
+                .WithChangedOption(FormattingOptions.UseTabs, LanguageNames.CSharp, conventions.UseTabs)
+                .WithChangedOption(FormattingOptions.IndentationSize, LanguageNames.CSharp, conventions.IndentSize)
+                .WithChangedOption(FormattingOptions.TabSize, LanguageNames.CSharp, conventions.TabSize);
         }
 
         private static Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions Options(Document document, SyntaxNode root) =>

@@ -20,11 +20,6 @@ namespace CloseNotify.CodeFixes.Conventions
     /// </summary>
     internal sealed class FileConventions
     {
-        // What Roslyn's formatter indents new lines with.
-        private bool _formatterUseTabs;
-        private int _formatterIndentSize = 4;
-        private int _formatterTabSize = 4;
-
         private FileConventions()
         {
         }
@@ -64,9 +59,9 @@ namespace CloseNotify.CodeFixes.Conventions
             // its defaults) stands where the file has no line to learn from.
             var defaults = await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
             conventions.NewLine = defaults.GetOption(FormattingOptions.NewLine, LanguageNames.CSharp) ?? "\n";
-            conventions.UseTabs = conventions._formatterUseTabs = defaults.GetOption(FormattingOptions.UseTabs, LanguageNames.CSharp);
-            conventions.IndentSize = conventions._formatterIndentSize = Math.Max(1, defaults.GetOption(FormattingOptions.IndentationSize, LanguageNames.CSharp));
-            conventions.TabSize = conventions._formatterTabSize = Math.Max(1, defaults.GetOption(FormattingOptions.TabSize, LanguageNames.CSharp));
+            conventions.UseTabs = defaults.GetOption(FormattingOptions.UseTabs, LanguageNames.CSharp);
+            conventions.IndentSize = Math.Max(1, defaults.GetOption(FormattingOptions.IndentationSize, LanguageNames.CSharp));
+            conventions.TabSize = Math.Max(1, defaults.GetOption(FormattingOptions.TabSize, LanguageNames.CSharp));
             conventions.ReadWhitespace(text);
             if (root != null && model != null)
             {
@@ -79,33 +74,6 @@ namespace CloseNotify.CodeFixes.Conventions
 
             return conventions;
         }
-
-        /// <summary>
-        /// A new line as the file indents: the formatter's indentation beyond <paramref name="context"/> (the original
-        /// line before it) counted in the formatter's levels and written in the file's (tabs, or 2 spaces a level...).
-        /// </summary>
-        public string Reindent(string line, string context)
-        {
-            var text = line.TrimStart(' ', '\t');
-            if (text.Length == 0 || UseTabs == _formatterUseTabs && IndentSize == _formatterIndentSize && TabSize == _formatterTabSize)
-            {
-                return line;
-            }
-
-            var column = Columns(line.Substring(0, line.Length - text.Length), _formatterTabSize);
-            var baseColumn = Columns(context.Substring(0, context.Length - context.TrimStart(' ', '\t').Length), _formatterTabSize);
-            if (column > baseColumn)
-            {
-                var extra = column - baseColumn;
-                column = baseColumn + extra / _formatterIndentSize * IndentSize + extra % _formatterIndentSize;
-            }
-
-            var indent = UseTabs ? new string('\t', column / TabSize) + new string(' ', column % TabSize) : new string(' ', column);
-            return indent + text;
-        }
-
-        private static int Columns(string whitespace, int tabSize) =>
-            whitespace.Aggregate(0, (column, c) => c == '\t' ? column + tabSize - column % tabSize : column + 1);
 
         /// <summary><c>await x.ConfigureAwait(false)</c>.</summary>
         public static bool IsConfiguredFalse(AwaitExpressionSyntax await) =>

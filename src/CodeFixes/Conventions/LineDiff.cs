@@ -46,7 +46,7 @@ namespace CloseNotify.CodeFixes.Conventions
 
         /// <summary>The original text with only the fix's lines changed: unchanged lines keep their line breaks; new lines
         /// take the line break of the original line before them (after them at the start of the file, the file's own when
-        /// it has a single line) and the file's indentation, relative to the line before them.</summary>
+        /// it has a single line).</summary>
         public SourceText Restore(SourceText original, FileConventions conventions)
         {
             var changes = new List<TextChange>();
@@ -75,9 +75,8 @@ namespace CloseNotify.CodeFixes.Conventions
                     newLine = conventions.NewLine;
                 }
 
-                var context = oldIndex > 0 ? _old[oldIndex - 1].Content : "";
                 var text = string.Concat(Enumerable.Range(newIndex, newEnd - newIndex).Select(i =>
-                    conventions.Reindent(_new[i].Content, context) + (_new[i].Break.Length == 0 ? "" : newLine)));
+                    _new[i].Content + (_new[i].Break.Length == 0 ? "" : newLine)));
                 var start = oldIndex < _old.Count ? _old[oldIndex].Start : original.Length;
                 var end = oldEnd < _old.Count ? _old[oldEnd].Start : original.Length;
                 changes.Add(new TextChange(TextSpan.FromBounds(start, end), text));
