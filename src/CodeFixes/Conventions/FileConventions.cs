@@ -156,7 +156,7 @@ namespace CloseNotify.CodeFixes.Conventions
         }
 
         /// <summary>An .editorconfig code-style value (<c>true</c>/<c>false</c>, with or without a severity).</summary>
-        private static bool? Option(AnalyzerConfigOptions? options, string name)
+        internal static bool? Option(AnalyzerConfigOptions? options, string name)
         {
             if (options == null || !options.TryGetValue(name, out var value))
             {

@@ -83,7 +83,10 @@ namespace CloseNotify.CodeFixes.Conventions
             var container = name.Ancestors().FirstOrDefault(a => a is BaseMethodDeclarationSyntax or AccessorDeclarationSyntax or PropertyDeclarationSyntax
                 or IndexerDeclarationSyntax or FieldDeclarationSyntax or EventDeclarationSyntax);
             var type = name.FirstAncestorOrSelf<TypeDeclarationSyntax>();
-            if (container is null or FieldDeclarationSyntax || type == null || IsStatic(container) || model.GetDeclaredSymbol(type) is not { } typeSymbol)
+            var staticFunction = name.Ancestors().TakeWhile(a => a != container).Any(a =>
+                a is LocalFunctionStatementSyntax local && local.Modifiers.Any(SyntaxKind.StaticKeyword)
+                || a is AnonymousFunctionExpressionSyntax lambda && lambda.Modifiers.Any(SyntaxKind.StaticKeyword));
+            if (container is null or FieldDeclarationSyntax || staticFunction || type == null || IsStatic(container) || model.GetDeclaredSymbol(type) is not { } typeSymbol)
             {
                 return false;
             }

@@ -16,8 +16,8 @@ namespace CloseNotify.CodeFixes.Conventions
         {
             var systemFirst = names.SequenceEqual(names.OrderBy(n => n, Comparer(systemFirst: true)));
             var alphabetical = names.SequenceEqual(names.OrderBy(n => n, Comparer(systemFirst: false)));
-            _systemFirst = systemFirst != alphabetical ? systemFirst : Option(options, "dotnet_sort_system_directives_first") ?? true;
-            _separateGroups = Option(options, "dotnet_separate_import_directive_groups");
+            _systemFirst = systemFirst != alphabetical ? systemFirst : FileConventions.Option(options, "dotnet_sort_system_directives_first") ?? true;
+            _separateGroups = FileConventions.Option(options, "dotnet_separate_import_directive_groups");
         }
 
         public int Compare(string? x, string? y) => Comparer(_systemFirst).Compare(x, y);
@@ -50,8 +50,5 @@ namespace CloseNotify.CodeFixes.Conventions
             var byName = string.Compare(x, y, StringComparison.OrdinalIgnoreCase);
             return byName != 0 ? byName : string.CompareOrdinal(x, y);
         });
-
-        private static bool? Option(AnalyzerConfigOptions? options, string name) =>
-            options != null && options.TryGetValue(name, out var value) ? value.Split(':')[0].Trim() switch { "true" => true, "false" => (bool?)false, _ => null } : null;
     }
 }

@@ -42,6 +42,32 @@ class Client
 ", actual);
         }
 
+        // Every fixer in a file whose empty blocks are `{}`: nothing it writes or reformats becomes `{ }`.
+        [Theory]
+        [MemberData(nameof(RuleCases.Ids), MemberType = typeof(RuleCases))]
+        public async Task No_fix_writes_a_spaced_empty_block_into_a_file_that_writes_none(string id, LanguageVersion version)
+        {
+            var (source, fixedSource) = RuleCases.File(id);
+            var actual = await RuleCases.FixAsync(id, WithNoop(source), version);
+            AssertBytes(WithNoop(fixedSource), actual);
+        }
+
+        // The fixers that write a catch name its variable as the file's other catches do.
+        [Theory]
+        [InlineData("TLS001", LanguageVersion.CSharp7_3)]
+        [InlineData("TLS001", LanguageVersion.Preview)]
+        [InlineData("TLS003", LanguageVersion.CSharp7_3)]
+        [InlineData("TLS003", LanguageVersion.Preview)]
+        public async Task A_new_catch_is_named_as_the_files_catches(string id, LanguageVersion version)
+        {
+            const string Logged = "\n    static void Log(Action a)\n    {\n        try { a(); } catch (IOException failure) { Console.WriteLine(failure); }\n    }\n}\n";
+            var (source, fixedSource) = RuleCases.File(id);
+            var actual = await RuleCases.FixAsync(id, source.Substring(0, source.LastIndexOf('}')) + Logged.Substring(1), version);
+            var expected = fixedSource.Substring(0, fixedSource.LastIndexOf('}')).Replace("(Exception ex)", "(Exception failure)")
+                .Replace("ex is", "failure is").Replace("ex.InnerException", "failure.InnerException").Replace("IsBenign(ex)", "IsBenign(failure)");
+            AssertBytes(expected + Logged.Substring(1), actual);
+        }
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public async Task New_catch_variables_take_the_name_the_file_uses(LanguageVersion version)
@@ -172,5 +198,9 @@ class Client
 ", version);
             Assert.Contains("await ssl.ShutdownAsync().ConfigureAwait(false);", actual, System.StringComparison.Ordinal);
         }
+
+        /// <summary>The class gets a method written `{}` before its closing brace.</summary>
+        private static string WithNoop(string file) =>
+            file.Substring(0, file.LastIndexOf('}')) + "\n    void Noop() {}\n}\n";
     }
 }

@@ -29,6 +29,22 @@ namespace FixAllConsumer
 #endif
         }
 
+        // Both frameworks fix the same catch, one of them also the close in its branch (nats.net's DisposeAsync).
+        public async System.Threading.Tasks.Task DisposeAsync()
+        {
+            try
+            {
+#if NETSTANDARD2_0
+                _ssl.Close();
+#else
+                await _ssl.ShutdownAsync().ConfigureAwait(false);
+#endif
+            }
+            catch
+            {
+            }
+        }
+
         public void Dispose()
         {
             try
