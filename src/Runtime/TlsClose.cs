@@ -40,6 +40,8 @@ namespace CloseNotify
 
             if (cancellationToken.IsCancellationRequested)
             {
+                // Cancelled before it began: the stream is disposed all the same, as on a cancellation during the close.
+                CloseRun.DisposeQuietly(stream);
                 return Task.FromCanceled<TlsCloseResult>(cancellationToken);
             }
 

@@ -68,7 +68,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 foreach (var argument in invocation.Arguments)
                 {
-                    var closed = _entities.IndexOf(argument.Value);
+                    var closed = _entities.IndexOf(_symbols.OwnerOfBaseStream(argument.Value) ?? argument.Value);
                     if (closed >= 0)
                     {
                         state = state.Close(_entities.GroupOf(closed));

@@ -116,6 +116,10 @@ namespace CloseNotify.Analyzers.Flow
                 case IMethodReferenceOperation methodReference when IsSource(methodReference.Method):
                     into.Add(Node.Of(methodReference.Method));
                     return;
+                case IPropertyReferenceOperation when _symbols.OwnerOfBaseStream(value) is { } owner:
+                    // reader.BaseStream is the stream the reader owns (the TLS001 fix closes it so).
+                    Add(owner, into, container);
+                    return;
                 default:
                     if (Place(value) is { } place)
                     {
