@@ -69,25 +69,26 @@ namespace CloseNotify.CodeFixes
 
         public SyntaxNode TypeExpression(ITypeSymbol type) => _statements.TypeExpression(type);
 
-        /// <summary>The close of <paramref name="target"/> at <paramref name="context"/>, or null when none fits.</summary>
-        public ClosePlan? Plan(ExpressionSyntax target, bool typedAsStream, Flushable? flushFirst, bool conditionalFlush, bool maybeNull, SyntaxNode context, ISymbol symbol)
+        /// <summary>The close of <paramref name="stream"/> at <paramref name="context"/>, or null when none fits.</summary>
+        public ClosePlan? Plan(StreamTarget stream, Flushable? flushFirst, bool conditionalFlush, bool maybeNull, SyntaxNode context, ISymbol symbol)
         {
             var canAwait = AsyncContext.AllowsAwait(context);
             var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
             var cleanup = AsyncContext.IsCleanup(context);
             var tokenName = canAwait ? TokenInScope.Find(_model, context) : null;
             ExpressionSyntax? token = tokenName == null ? null : cleanup ? _statements.NoToken() : IdentifierName(tokenName);
-            var needsGuard = maybeNull && !NullGuards.IsGuarded(context, target);
+            var needsGuard = maybeNull && !NullGuards.IsGuarded(context, stream.Guarded);
+            var target = new Target(stream, needsGuard);
             var intent = _mode == CloseMode.Abort ? new CloseIntent() : CloseIntent.Of(_model, context, symbol);
 
             ClosePlan? plan = (_mode, intent.Kind) switch
             {
-                (CloseMode.Abort, _) => Runtime(target, graceful: false, canAwait, configureAwait, token, needsGuard, CloseForm.Abort),
-                (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, needsGuard, CloseForm.AbortByIntent),
-                (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token, needsGuard),
-                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, typedAsStream, configureAwait, needsGuard, context, isBenign: true),
-                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, needsGuard, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify),
-                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, typedAsStream, canAwait, configureAwait, cleanup, needsGuard, context),
+                (CloseMode.Abort, _) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.Abort),
+                (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.AbortByIntent),
+                (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token),
+                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context),
+                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify),
+                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context),
                 _ => null,
             };
             if (plan == null || flushFirst == null)
@@ -99,63 +100,79 @@ namespace CloseNotify.CodeFixes
             return flush == null ? null : new ClosePlan(new[] { flush }.Concat(plan.Statements).ToList(), plan.Form, plan.Disposes, plan.NeverThrows);
         }
 
-        private ClosePlan Runtime(ExpressionSyntax target, bool graceful, bool canAwait, bool configureAwait, ExpressionSyntax? token, bool needsGuard, CloseForm form)
+        /// <summary>The stream a close takes and the null test it may need.</summary>
+        private readonly struct Target
         {
-            StatementSyntax statement = ExpressionStatement(_statements.RuntimeCall(target, graceful, canAwait, configureAwait, token));
-            if (needsGuard && CloseStatements.NeedsNonNull(graceful, canAwait))
+            public Target(StreamTarget stream, bool needsGuard)
             {
-                statement = CloseStatements.IfNotNull(target, statement);
+                Stream = stream;
+                NeedsGuard = needsGuard;
             }
 
-            return new ClosePlan(new[] { statement }, form, disposes: true, neverThrows: !graceful || !canAwait);
+            public StreamTarget Stream { get; }
+
+            public bool NeedsGuard { get; }
+
+            /// <summary>The expression for a close that accepts null (Notify, an <c>is</c> test).</summary>
+            public ExpressionSyntax NullAccepting => NeedsGuard ? Stream.NullSafeExpression : Stream.Expression;
+
+            /// <summary>Wraps <paramref name="statement"/> in the null test it needs, if any.</summary>
+            public StatementSyntax Guard(StatementSyntax statement) => NeedsGuard ? CloseStatements.IfNotNull(Stream.Guarded, statement) : statement;
+        }
+
+        private ClosePlan Runtime(Target target, bool graceful, bool canAwait, bool configureAwait, ExpressionSyntax? token, CloseForm form)
+        {
+            if (graceful && !canAwait)
+            {
+                // Notify accepts null: no test.
+                return new ClosePlan(new[] { ExpressionStatement(_statements.RuntimeCall(target.NullAccepting, graceful: true, canAwait: false, configureAwait)) }, form, disposes: true, neverThrows: true);
+            }
+
+            var statement = ExpressionStatement(_statements.RuntimeCall(target.Stream.Expression, graceful, canAwait, configureAwait, token));
+            return new ClosePlan(new[] { target.Guard(statement) }, form, disposes: true, neverThrows: !graceful);
         }
 
         /// <summary><c>if (condition) { graceful } else { abort }</c>, null-guarded as a whole where needed.</summary>
-        private ClosePlan Split(ExpressionSyntax target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token, bool needsGuard)
+        private ClosePlan Split(Target target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token)
         {
             var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, ParenthesizedIfNeeded(intent.Condition!));
-            var graceful = ExpressionStatement(_statements.RuntimeCall(target, graceful: true, canAwait, configureAwait, token));
-            var abort = ExpressionStatement(_statements.RuntimeCall(target, graceful: false, canAwait, configureAwait));
-            var statement = CloseStatements.IfElse(condition, graceful, abort);
-            if (needsGuard)
-            {
-                statement = CloseStatements.IfNotNull(target, statement);
-            }
-
-            return new ClosePlan(new[] { statement }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
+            var stream = target.Stream.Expression;
+            var graceful = ExpressionStatement(_statements.RuntimeCall(stream, graceful: true, canAwait, configureAwait, token));
+            var abort = ExpressionStatement(_statements.RuntimeCall(stream, graceful: false, canAwait, configureAwait));
+            return new ClosePlan(new[] { target.Guard(CloseStatements.IfElse(condition, graceful, abort)) }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
         }
 
         /// <summary>close_notify written, nothing read: where the framework tears the connection down itself.</summary>
-        private ClosePlan? WriteOnly(ExpressionSyntax target, bool typedAsStream, bool configureAwait, bool needsGuard, SyntaxNode context, bool isBenign)
+        private ClosePlan? WriteOnly(Target target, bool configureAwait, SyntaxNode context)
         {
             if (!_environment.ShutdownEverywhere)
             {
                 return null;
             }
 
-            var statements = ShutdownStatements(target, typedAsStream, canAwait: true, configureAwait, needsGuard, context, isBenign);
+            var statements = ShutdownStatements(target, canAwait: true, configureAwait, context, isBenign: true);
             return new ClosePlan(statements, CloseForm.WriteOnly, disposes: false, neverThrows: false);
         }
 
-        private ClosePlan Bcl(ExpressionSyntax target, bool typedAsStream, bool canAwait, bool configureAwait, bool cleanup, bool needsGuard, SyntaxNode context)
+        private ClosePlan Bcl(Target target, bool canAwait, bool configureAwait, SyntaxNode context)
         {
-            var statements = ShutdownStatements(target, typedAsStream, canAwait, configureAwait, needsGuard, context, isBenign: false);
+            var statements = ShutdownStatements(target, canAwait, configureAwait, context, isBenign: false);
             return new ClosePlan(statements, canAwait ? CloseForm.BclAwait : CloseForm.BclWait, disposes: false, neverThrows: false);
         }
 
-        private IReadOnlyList<StatementSyntax> ShutdownStatements(ExpressionSyntax target, bool typedAsStream, bool canAwait, bool configureAwait, bool needsGuard, SyntaxNode context, bool isBenign)
+        private IReadOnlyList<StatementSyntax> ShutdownStatements(Target target, bool canAwait, bool configureAwait, SyntaxNode context, bool isBenign)
         {
             var error = _insertion.FreshName(_model, context, "e", scopedToCatch: true);
-            if (typedAsStream)
+            if (target.Stream.TypedAsStream)
             {
                 // A Stream-typed holder: only an SslStream has a close_notify to send (`is` is false for null too).
                 var local = _insertion.FreshName(_model, context, "ssl");
                 var body = _statements.BclClose(IdentifierName(local), canAwait, configureAwait, cleanup: true, error, isBenign, _environment.SyncWaitAnalyzed);
-                return new StatementSyntax[] { _statements.IfSslStream(target, local, body) };
+                return new StatementSyntax[] { _statements.IfSslStream(target.NullAccepting, local, body) };
             }
 
-            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup: true, error, isBenign, _environment.SyncWaitAnalyzed);
-            return needsGuard ? new[] { CloseStatements.IfNotNull(target, Block(close)) } : close;
+            var close = _statements.BclClose(target.Stream.Expression, canAwait, configureAwait, cleanup: true, error, isBenign, _environment.SyncWaitAnalyzed);
+            return target.NeedsGuard ? new[] { CloseStatements.IfNotNull(target.Stream.Guarded, Block(close)) } : close;
         }
 
         /// <summary>The owner's flush: awaited where the code can await and the owner has FlushAsync (given the token

@@ -69,7 +69,7 @@ namespace CloseNotify.CodeFixes
             }
 
             var maybeNull = conditional || MaybeNull(direct ? receiver : null, invocation.SpanStart);
-            var plan = _forms.Plan(target.Expression, target.TypedAsStream, flushFirst, conditional, maybeNull, disposal, symbol);
+            var plan = _forms.Plan(target, flushFirst, conditional, maybeNull, disposal, symbol);
             if (plan == null)
             {
                 return false;
@@ -128,7 +128,7 @@ namespace CloseNotify.CodeFixes
                 return false;
             }
 
-            var plan = _forms.Plan(target.Expression, target.TypedAsStream, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, exit.SpanStart), exit, symbol);
+            var plan = _forms.Plan(target, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, exit.SpanStart), exit, symbol);
             if (plan == null || !Hoist(exit, insertion))
             {
                 return false;
@@ -187,7 +187,7 @@ namespace CloseNotify.CodeFixes
                 return false;
             }
 
-            var plan = _forms.Plan(target.Expression, target.TypedAsStream, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, position), context, symbol);
+            var plan = _forms.Plan(target, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, position), context, symbol);
             if (plan == null)
             {
                 return false;

@@ -31,6 +31,17 @@ namespace CloseNotify.CodeFixes
         /// <summary>What the close takes: the stream, or <c>owner.BaseStream</c>.</summary>
         public ExpressionSyntax Expression { get; }
 
+        /// <summary>The same where the reference may be null and the close accepts null: <c>owner?.BaseStream</c>.</summary>
+        public ExpressionSyntax NullSafeExpression => Owner == null
+            ? Expression
+            : SyntaxFactory.ConditionalAccessExpression(Owner, SyntaxFactory.MemberBindingExpression(SyntaxFactory.IdentifierName("BaseStream")));
+
+        /// <summary>What a null test tests: the stream, or its owner.</summary>
+        public ExpressionSyntax Guarded => Owner ?? Expression;
+
+        /// <summary>The owner whose BaseStream is closed, or null when the target is the stream itself.</summary>
+        public ExpressionSyntax? Owner { get; private set; }
+
         /// <summary>A writer to flush before the close, or null.</summary>
         public Flushable? FlushFirst { get; }
 
@@ -41,7 +52,7 @@ namespace CloseNotify.CodeFixes
         public ISymbol Symbol { get; }
 
         /// <summary>Whether the close disposes the symbol itself, so that its own disposal after the close is redundant.</summary>
-        public bool IsSelf => FlushFirst == null && Expression is not MemberAccessExpressionSyntax { Name.Identifier.ValueText: "BaseStream" };
+        public bool IsSelf => Owner == null;
 
         public static StreamTarget? Resolve(SemanticModel model, ISymbol symbol, ExpressionSyntax reference)
         {
@@ -73,7 +84,7 @@ namespace CloseNotify.CodeFixes
             }
 
             var baseStream = SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, reference, SyntaxFactory.IdentifierName("BaseStream"));
-            return new StreamTarget(baseStream, isWriter ? new Flushable(reference, type) : null, true, symbol);
+            return new StreamTarget(baseStream, isWriter ? new Flushable(reference, type) : null, true, symbol) { Owner = reference };
         }
 
         private static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch

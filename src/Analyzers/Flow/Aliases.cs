@@ -93,7 +93,7 @@ namespace CloseNotify.Analyzers.Flow
                     return OwnedArgument(symbols, creation.Arguments);
                 case IInvocationOperation invocation when symbols.PipeOwnsStream(invocation):
                     return OwnedArgument(symbols, invocation.Arguments);
-                case IPropertyReferenceOperation when symbols.OwnerOfBaseStream(value) is { } owner:
+                case IPropertyReferenceOperation or IConditionalAccessOperation when symbols.OwnerOfBaseStream(value) is { } owner:
                     return OperationHelpers.ReferencedSymbol(owner);
                 case var other:
                     return OperationHelpers.ReferencedSymbol(other);

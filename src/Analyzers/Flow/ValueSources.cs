@@ -98,6 +98,9 @@ namespace CloseNotify.Analyzers.Flow
                 case IAwaitOperation awaited:
                     Add(awaited.Operation, into, container);
                     return;
+                case IConditionalAccessOperation when _symbols.OwnerOfBaseStream(value) is { } owner:
+                    Add(owner, into, container);
+                    return;
                 case IConditionalAccessOperation access:
                     Add(access.WhenNotNull, into, container);
                     return;
