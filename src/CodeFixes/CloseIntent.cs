@@ -24,7 +24,7 @@ namespace CloseNotify.CodeFixes
     /// <summary>
     /// What the code around a disposal means, read from symbols and operations of the enclosing function:
     /// <list type="bullet">
-    /// <item>abort: the disposal is in a catch block (a failure path); the function resets the transport unconditionally
+    /// <item>abort: the function resets the transport unconditionally
     /// (<c>Socket.Close(0)</c>, a zero linger time: <c>LingerState = new LingerOption(true, 0)</c>); or it drops the
     /// stream to connect again (the stream is replaced after a new socket or TcpClient connects: the old connection is
     /// dead, and a graceful close would wait on it).</item>
@@ -57,11 +57,6 @@ namespace CloseNotify.CodeFixes
             if (function == null)
             {
                 return new CloseIntent(IntentKind.Graceful);
-            }
-
-            if (site.Ancestors().TakeWhile(a => a != function).Any(a => a is CatchClauseSyntax))
-            {
-                return new CloseIntent(IntentKind.Abort);
             }
 
             if (Reset(model, function) is { } reset)

@@ -215,7 +215,7 @@ namespace CloseNotify.CodeFixes
 
                 if (pair.Value.Count == 1)
                 {
-                    editor.ReplaceNode(pair.Key, pair.Value[0].WithTriviaFrom(pair.Key).WithAdditionalAnnotations(Formatter.Annotation));
+                    editor.ReplaceNode(pair.Key, SeparatedFromNext(pair.Key, pair.Value[0].WithTriviaFrom(pair.Key)).WithAdditionalAnnotations(Formatter.Annotation));
                 }
                 else if (pair.Key.Parent is BlockSyntax or SwitchSectionSyntax)
                 {
@@ -266,6 +266,26 @@ namespace CloseNotify.CodeFixes
                 // Each appended statement ends its line the way the last one did; no blank line comes before it.
                 editor.InsertAfter(last, _topLevelEnd.Select(s => SyntaxFactory.GlobalStatement(s.WithoutLeadingTrivia().WithTrailingTrivia(last.GetTrailingTrivia()))));
             }
+        }
+
+        /// <summary>A block statement put in place of a one-line statement that other statements follow ends with a blank
+        /// line, as the blocks the fix inserts before a statement do; the line ending is the replaced statement's own.</summary>
+        private static StatementSyntax SeparatedFromNext(StatementSyntax anchor, StatementSyntax replacement)
+        {
+            var siblings = anchor.Parent switch
+            {
+                BlockSyntax block => block.Statements,
+                SwitchSectionSyntax section => section.Statements,
+                _ => default,
+            };
+            var endOfLine = anchor.GetTrailingTrivia().LastOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
+            if (replacement is not (IfStatementSyntax or TryStatementSyntax) || siblings.Count == 0 || siblings.Last() == anchor
+                || endOfLine.IsKind(SyntaxKind.None) || anchor.DescendantNodes().OfType<BlockSyntax>().Any())
+            {
+                return replacement;
+            }
+
+            return replacement.WithTrailingTrivia(replacement.GetTrailingTrivia().Add(endOfLine));
         }
 
         private static void InsertBefore(DocumentEditor editor, StatementSyntax anchor, List<StatementSyntax> inserted)
