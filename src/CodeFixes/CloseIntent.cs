@@ -86,14 +86,16 @@ namespace CloseNotify.CodeFixes
         /// chosen by a plain condition.</summary>
         private static CloseIntent? Reset(SemanticModel model, SyntaxNode function)
         {
+            var sockets = Sockets(model.Compilation);
+            var lingerOption = model.Compilation.GetTypeByMetadataName("System.Net.Sockets.LingerOption");
             foreach (var node in function.DescendantNodes(n => n == function || n is not (AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
                 ExpressionSyntax? timeout = node switch
                 {
                     InvocationExpressionSyntax { ArgumentList.Arguments.Count: 1 } invocation
-                        when model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { Name: "Close", ContainingType.Name: "Socket" or "TcpClient" } => invocation.ArgumentList.Arguments[0].Expression,
+                        when model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { Name: "Close" } close && IsAny(close.ContainingType, sockets) => invocation.ArgumentList.Arguments[0].Expression,
                     BaseObjectCreationExpressionSyntax { ArgumentList.Arguments.Count: 2 } creation
-                        when model.GetTypeInfo(creation).Type is { Name: "LingerOption" } && IsTrue(creation.ArgumentList.Arguments[0].Expression) => creation.ArgumentList.Arguments[1].Expression,
+                        when SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(creation).Type, lingerOption) && IsTrue(creation.ArgumentList.Arguments[0].Expression) => creation.ArgumentList.Arguments[1].Expression,
                     _ => null,
                 };
                 if (timeout == null)
@@ -185,13 +187,24 @@ namespace CloseNotify.CodeFixes
                 return false;
             }
 
+            var sockets = Sockets(model.Compilation);
             return after.Any(n => n switch
             {
-                BaseObjectCreationExpressionSyntax creation => model.GetTypeInfo(creation).Type is { Name: "Socket" or "TcpClient", ContainingNamespace.Name: "Sockets" },
-                InvocationExpressionSyntax invocation => model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { Name: "Connect" or "ConnectAsync", ContainingType: { Name: "Socket" or "TcpClient", ContainingNamespace.Name: "Sockets" } },
+                BaseObjectCreationExpressionSyntax creation => IsAny(model.GetTypeInfo(creation).Type, sockets),
+                InvocationExpressionSyntax invocation => model.GetSymbolInfo(invocation).Symbol is IMethodSymbol { Name: "Connect" or "ConnectAsync" } connect && IsAny(connect.ContainingType, sockets),
                 _ => false,
             });
         }
+
+        /// <summary>Socket and TcpClient: what a connection is made with and reset through.</summary>
+        private static INamedTypeSymbol?[] Sockets(Compilation compilation) => new[]
+        {
+            compilation.GetTypeByMetadataName("System.Net.Sockets.Socket"),
+            compilation.GetTypeByMetadataName("System.Net.Sockets.TcpClient"),
+        };
+
+        private static bool IsAny(ITypeSymbol? type, INamedTypeSymbol?[] types) =>
+            type != null && types.Any(t => t != null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, t));
 
         /// <summary>A parameter of an enclosing function whose type holds a framework-owned duplex pipe (<c>IDuplexPipe Transport</c>).</summary>
         private static bool HasFrameworkConnection(SemanticModel model, SyntaxNode site, SyntaxNode function)

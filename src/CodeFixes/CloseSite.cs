@@ -33,15 +33,15 @@ namespace CloseNotify.CodeFixes
         public bool AtCall(StatementInsertion insertion)
         {
             // The disposal call itself, not a ConfigureAwait around it.
-            var invocation = _node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsDisposalCall)
+            var invocation = _node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(DisposalSyntax.IsDisposalCall)
                 ?? _node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
             if (invocation == null)
             {
                 return false;
             }
 
-            var (receiver, conditional) = ReceiverOf(invocation);
-            var disposal = WholeDisposal(invocation);
+            var (receiver, conditional) = DisposalSyntax.ReceiverOf(invocation);
+            var disposal = DisposalSyntax.WholeDisposal(invocation);
             var receiverSymbol = receiver == null ? null : _model.GetSymbolInfo(receiver).Symbol;
             var direct = receiverSymbol != null && receiverSymbol.Name == _name && receiverSymbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol;
             var reference = direct ? receiver!.WithoutTrivia() : TargetByName(invocation.SpanStart);
@@ -371,49 +371,6 @@ namespace CloseNotify.CodeFixes
             var symbol = _model.LookupSymbols(position, name: _name).FirstOrDefault();
             var type = symbol switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
             return _isMember && type?.NullableAnnotation == NullableAnnotation.Annotated;
-        }
-
-        private static bool IsDisposalCall(InvocationExpressionSyntax invocation) => invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
-            _ => false,
-        };
-
-        /// <summary>The disposed expression (<c>x</c> of <c>x.Dispose()</c>, <c>x?.Dispose()</c>) and whether it is conditional.</summary>
-        private static (ExpressionSyntax? Receiver, bool Conditional) ReceiverOf(InvocationExpressionSyntax invocation)
-        {
-            switch (invocation.Expression)
-            {
-                case MemberAccessExpressionSyntax access:
-                    return (access.Expression, false);
-                case MemberBindingExpressionSyntax:
-                    var conditional = invocation.Ancestors().OfType<ConditionalAccessExpressionSyntax>().FirstOrDefault(c => c.WhenNotNull.Span.Contains(invocation.Span));
-                    return (conditional?.Expression, conditional != null);
-                default:
-                    return (null, false);
-            }
-        }
-
-        /// <summary>The disposal as a whole expression: through <c>?.</c>, ConfigureAwait and await.</summary>
-        private static ExpressionSyntax WholeDisposal(InvocationExpressionSyntax invocation)
-        {
-            ExpressionSyntax current = invocation;
-            while (true)
-            {
-                switch (current.Parent)
-                {
-                    case ConditionalAccessExpressionSyntax conditional when conditional.WhenNotNull == current:
-                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax } access when access.Expression == current:
-                        current = current.Parent is MemberAccessExpressionSyntax m ? (ExpressionSyntax)m.Parent! : (ExpressionSyntax)current.Parent;
-                        break;
-                    case AwaitExpressionSyntax awaited:
-                        current = awaited;
-                        break;
-                    default:
-                        return current;
-                }
-            }
         }
     }
 }

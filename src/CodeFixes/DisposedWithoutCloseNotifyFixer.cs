@@ -68,7 +68,7 @@ namespace CloseNotify.CodeFixes
             CloseForm.GracefulAsync => $"Close '{name}' gracefully: await TlsClose.GracefulAsync (close_notify, then a drain of at most 2 s / 1 MiB)",
             CloseForm.Notify => $"Send close_notify on '{name}': TlsClose.Notify (blocks at most 250 ms for the write, no drain, never throws)",
             CloseForm.Abort => $"Abort '{name}' explicitly: TlsClose.Abort (no close_notify, TCP reset, does not block)",
-            CloseForm.AbortByIntent => $"Abort '{name}' as the code does here (a failure path, a reset, a reconnect): TlsClose.Abort (no close_notify, TCP reset)",
+            CloseForm.AbortByIntent => $"Abort '{name}' as the code does here (it resets the connection, or replaces it): TlsClose.Abort (no close_notify, TCP reset)",
             CloseForm.Split => $"Close '{name}' gracefully on the normal branch and abort it on the other (TlsClose.Notify / TlsClose.Abort)",
             CloseForm.WriteOnly => $"Send close_notify on '{name}' without reading: await ShutdownAsync() (the framework ends the connection itself)",
             CloseForm.Covered => $"Close '{name}' (covered by the close of the same stream before it)",

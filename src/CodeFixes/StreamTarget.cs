@@ -65,12 +65,12 @@ namespace CloseNotify.CodeFixes
                 return null;
             }
 
-            if (DerivesFrom(type, sslStream))
+            if (SymbolTests.DerivesFrom(type, sslStream))
             {
                 return new StreamTarget(reference, null, false, symbol);
             }
 
-            if (type is INamedTypeSymbol named && DerivesFrom(named, stream) && DerivesFrom(sslStream, named))
+            if (type is INamedTypeSymbol named && SymbolTests.DerivesFrom(named, stream) && SymbolTests.DerivesFrom(sslStream, named))
             {
                 // A Stream-typed holder: only what it is assigned tells whether the TLS stream itself is in it.
                 return HoldsOnlyTlsStreams(model, symbol, sslStream, depth: 0) ? new StreamTarget(reference, null, true, symbol) : null;
@@ -104,13 +104,13 @@ namespace CloseNotify.CodeFixes
             {
                 var (valueModel, expression) = value;
                 var type = valueModel.GetTypeInfo(expression).Type;
-                if (expression is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax && type != null && !DerivesFrom(type, sslStream))
+                if (expression is ObjectCreationExpressionSyntax or ImplicitObjectCreationExpressionSyntax && type != null && !SymbolTests.DerivesFrom(type, sslStream))
                 {
                     return false;
                 }
 
                 if (depth < 2 && valueModel.GetSymbolInfo(expression).Symbol is ILocalSymbol or IFieldSymbol or IPropertySymbol && type != null
-                    && !DerivesFrom(type, sslStream) && !HoldsOnlyTlsStreams(valueModel, valueModel.GetSymbolInfo(expression).Symbol!, sslStream, depth + 1))
+                    && !SymbolTests.DerivesFrom(type, sslStream) && !HoldsOnlyTlsStreams(valueModel, valueModel.GetSymbolInfo(expression).Symbol!, sslStream, depth + 1))
                 {
                     return false;
                 }
@@ -139,9 +139,9 @@ namespace CloseNotify.CodeFixes
                 }
 
                 var argumentType = argument.Type;
-                var ok = argumentType != null && (DerivesFrom(argumentType, sslStream)
+                var ok = argumentType != null && (SymbolTests.DerivesFrom(argumentType, sslStream)
                     || (argument is not Microsoft.CodeAnalysis.Operations.IObjectCreationOperation
-                        && ReferencedSymbol(argument) is { } held && HoldsOnlyTlsStreams(valueModel, held, sslStream, depth: 1)));
+                        && SymbolTests.Referenced(argument) is { } held && HoldsOnlyTlsStreams(valueModel, held, sslStream, depth: 1)));
                 if (!ok)
                 {
                     return false;
@@ -152,15 +152,6 @@ namespace CloseNotify.CodeFixes
 
             return any;
         }
-
-        private static ISymbol? ReferencedSymbol(IOperation operation) => operation switch
-        {
-            Microsoft.CodeAnalysis.Operations.ILocalReferenceOperation local => local.Local,
-            Microsoft.CodeAnalysis.Operations.IFieldReferenceOperation field => field.Field,
-            Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation property => property.Property,
-            Microsoft.CodeAnalysis.Operations.IParameterReferenceOperation parameter => parameter.Parameter,
-            _ => null,
-        };
 
         /// <summary>The values a local, field or property is given in source (initializers and simple assignments), each with
         /// the semantic model of its tree; nothing for a parameter.</summary>
@@ -222,18 +213,6 @@ namespace CloseNotify.CodeFixes
         private static bool IsSymbol(ISymbol? found, ISymbol symbol) =>
             found != null && SymbolEqualityComparer.Default.Equals(found.OriginalDefinition, symbol.OriginalDefinition);
 
-        private static bool DerivesFrom(ITypeSymbol type, INamedTypeSymbol baseType)
-        {
-            for (var t = type; t != null; t = t.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
     }
 
     /// <summary>An owner that buffers writes, to flush before the close, and its type.</summary>

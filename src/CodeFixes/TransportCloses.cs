@@ -45,17 +45,17 @@ namespace CloseNotify.CodeFixes
                     }
 
                     if (method.Name is "Close" or "Dispose" or "DisposeAsync" or "Shutdown" or "Disconnect" or "DisconnectAsync"
-                        && transports.Any(t => IsOrDerives(receiver, t!)))
+                        && transports.Any(t => SymbolTests.DerivesFrom(receiver, t!)))
                     {
                         return true;
                     }
 
-                    if (method.Name is "Complete" or "CompleteAsync" && pipes.Any(t => IsOrDerives(receiver, t!)))
+                    if (method.Name is "Complete" or "CompleteAsync" && pipes.Any(t => SymbolTests.DerivesFrom(receiver, t!)))
                     {
                         return true;
                     }
 
-                    if (method.Name is "Close" or "Dispose" or "DisposeAsync" && ReferencedSymbol(invocation.Instance) is { } disposed
+                    if (method.Name is "Close" or "Dispose" or "DisposeAsync" && SymbolTests.Referenced(invocation.Instance) is { } disposed
                         && !SymbolEqualityComparer.Default.Equals(disposed, target)
                         && (inner ??= InnerStreams(model, site)).Contains(disposed))
                     {
@@ -142,9 +142,9 @@ namespace CloseNotify.CodeFixes
                 foreach (var creation in reference.GetSyntax().DescendantNodes().OfType<BaseObjectCreationExpressionSyntax>())
                 {
                     if (typeModel.GetOperation(creation) is IObjectCreationOperation { Type: { } created, Arguments.Length: > 0 } operation
-                        && IsOrDerives(created, sslStream)
+                        && SymbolTests.DerivesFrom(created, sslStream)
                         && operation.Arguments.FirstOrDefault(a => a.Parameter?.Ordinal == 0)?.Value is { } innerValue
-                        && ReferencedSymbol(Strip(innerValue)) is { } innerSymbol)
+                        && SymbolTests.Referenced(innerValue) is { } innerSymbol)
                     {
                         found.Add(innerSymbol);
                     }
@@ -152,39 +152,6 @@ namespace CloseNotify.CodeFixes
             }
 
             return found;
-        }
-
-        private static IOperation Strip(IOperation operation)
-        {
-            while (operation is IConversionOperation conversion)
-            {
-                operation = conversion.Operand;
-            }
-
-            return operation;
-        }
-
-        private static ISymbol? ReferencedSymbol(IOperation? operation) => operation switch
-        {
-            ILocalReferenceOperation local => local.Local,
-            IFieldReferenceOperation field => field.Field,
-            IPropertyReferenceOperation property => property.Property,
-            IParameterReferenceOperation parameter => parameter.Parameter,
-            IConversionOperation conversion => ReferencedSymbol(conversion.Operand),
-            _ => null,
-        };
-
-        private static bool IsOrDerives(ITypeSymbol type, INamedTypeSymbol baseType)
-        {
-            for (var t = type; t != null; t = t.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }
