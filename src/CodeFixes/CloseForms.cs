@@ -97,7 +97,21 @@ namespace CloseNotify.CodeFixes
             }
 
             var flush = FlushOf(flushFirst, canAwait, configureAwait, conditionalFlush, tokenName, cleanup);
-            return flush == null ? null : new ClosePlan(new[] { flush }.Concat(plan.Statements).ToList(), plan.Form, plan.Disposes, plan.NeverThrows);
+            if (flush == null)
+            {
+                return null;
+            }
+
+            // The owner's null test and the close's are one: `if (w != null) { await w.FlushAsync(); await …(w.BaseStream); }`.
+            if (flush is IfStatementSyntax { Statement: BlockSyntax { Statements.Count: 1 } flushBody } flushGuard
+                && plan.Statements.Count == 1 && plan.Statements[0] is IfStatementSyntax { Else: null, Statement: BlockSyntax closeBody } closeGuard
+                && flushGuard.Condition.ToString() == closeGuard.Condition.ToString())
+            {
+                var merged = closeGuard.WithStatement(closeBody.WithStatements(closeBody.Statements.Insert(0, flushBody.Statements[0])));
+                return new ClosePlan(new StatementSyntax[] { merged }, plan.Form, plan.Disposes, plan.NeverThrows);
+            }
+
+            return new ClosePlan(new[] { flush }.Concat(plan.Statements).ToList(), plan.Form, plan.Disposes, plan.NeverThrows);
         }
 
         /// <summary>The stream a close takes and the null test it may need.</summary>
@@ -201,7 +215,9 @@ namespace CloseNotify.CodeFixes
                 token = cleanup ? _statements.NoToken() : IdentifierName(tokenName);
             }
 
-            return _statements.Flush(owner, canAwait: true, configureAwait, conditional, token);
+            // `owner?.Dispose()` said the owner may be null: the awaited flush is null-tested like the close.
+            var flush = _statements.Flush(owner, canAwait: true, configureAwait, conditional, token);
+            return conditional ? CloseStatements.IfNotNull(owner, flush) : flush;
         }
 
         private static IEnumerable<IMethodSymbol> AllMembers(ITypeSymbol type, string name)

@@ -224,6 +224,55 @@ class Mailer
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Conditional_writer_in_async_code_is_flushed_and_closed_under_one_null_test(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+sealed class Session
+{
+    private StreamWriter _writer;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(""mail.example"");
+        _writer = new StreamWriter(ssl);
+    }
+
+    public Task SendAsync(string line) => _writer.WriteLineAsync(line);
+
+    public async Task QuitAsync()
+    {
+        await SendAsync(""QUIT"");
+        {|TLS001:_writer?.Dispose()|};
+    }
+}", UsingsWithRuntime + @"
+sealed class Session
+{
+    private StreamWriter _writer;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(""mail.example"");
+        _writer = new StreamWriter(ssl);
+    }
+
+    public Task SendAsync(string line) => _writer.WriteLineAsync(line);
+
+    public async Task QuitAsync()
+    {
+        await SendAsync(""QUIT"");
+        if (_writer != null)
+        {
+            await _writer.FlushAsync();
+            await TlsClose.GracefulAsync(_writer.BaseStream);
+        }
+
+        _writer?.Dispose();
+    }
+}", Key, version, compilationEnd: true);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task No_fix_for_a_TextWriter_typed_owner_without_BaseStream(LanguageVersion version)
         {
             const string source = @"
