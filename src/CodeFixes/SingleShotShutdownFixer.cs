@@ -42,7 +42,7 @@ namespace CloseNotify.CodeFixes
             foreach (var diagnostic in context.Diagnostics)
             {
                 var editor = new SyntaxEditor(root, context.Document.Project.Solution.Workspace.Services);
-                if (!TryFix(editor, model, diagnostic))
+                if (!TryFix(editor, model, diagnostic, context.CancellationToken))
                 {
                     continue;
                 }
@@ -52,7 +52,7 @@ namespace CloseNotify.CodeFixes
                 var title = !isTask
                     ? "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; blocks at most 2 s)"
                     : canAwait ? "Await the TLS shutdown (waits for the close_notify write only)"
-                    : AsyncContext.IsCleanup(root.FindNode(diagnostic.Location.SourceSpan)) ? "Complete the TLS shutdown within 250 ms (Dispose: a peer already gone is not an error)"
+                    : AsyncContext.IsCleanup(root.FindNode(diagnostic.Location.SourceSpan), model, context.CancellationToken) ? "Complete the TLS shutdown within 250 ms (Dispose: a peer already gone is not an error)"
                     : "Complete the TLS shutdown synchronously (blocks until the close_notify is written)";
                 var document = context.Document;
                 context.RegisterCodeFix(
@@ -66,7 +66,7 @@ namespace CloseNotify.CodeFixes
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in diagnostics)
             {
-                TryFix(editor, editor.SemanticModel, diagnostic);
+                TryFix(editor, editor.SemanticModel, diagnostic, cancellationToken);
             }
 
             return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
@@ -75,7 +75,7 @@ namespace CloseNotify.CodeFixes
         private static Shape? ShapeOf(Diagnostic diagnostic) =>
             diagnostic.Properties.TryGetValue(SingleShotShutdownAnalyzer.ShapeProperty, out var value) && System.Enum.TryParse<Shape>(value, out var shape) ? shape : null;
 
-        private static bool TryFix(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic)
+        private static bool TryFix(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
             if (node is not ExpressionSyntax expression)
@@ -86,7 +86,7 @@ namespace CloseNotify.CodeFixes
             switch (ShapeOf(diagnostic))
             {
                 case Shape.DiscardedTask:
-                    return CompleteDiscardedTask(editor, model, expression);
+                    return CompleteDiscardedTask(editor, model, expression, cancellationToken);
                 case Shape.StoredTask:
                     return CompleteStoredTask(editor, expression);
                 case Shape.IgnoredOpenSslResult:
@@ -101,7 +101,7 @@ namespace CloseNotify.CodeFixes
             }
         }
 
-        private static bool CompleteDiscardedTask(SyntaxEditor editor, SemanticModel model, ExpressionSyntax task)
+        private static bool CompleteDiscardedTask(SyntaxEditor editor, SemanticModel model, ExpressionSyntax task, CancellationToken cancellationToken)
         {
             // `_ = task;` loses the discard along with the dropped task.
             var replaced = task.Parent is AssignmentExpressionSyntax { Left: IdentifierNameSyntax { Identifier.ValueText: "_" } } discard ? (ExpressionSyntax)discard : task;
@@ -110,7 +110,7 @@ namespace CloseNotify.CodeFixes
                 return false;
             }
 
-            if (replaced.Parent is ExpressionStatementSyntax statement && !AsyncContext.AllowsAwait(task) && AsyncContext.IsCleanup(task)
+            if (replaced.Parent is ExpressionStatementSyntax statement && !AsyncContext.AllowsAwait(task) && AsyncContext.IsCleanup(task, model, cancellationToken)
                 && task is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ShutdownAsync" } access })
             {
                 // Synchronous cleanup (Dispose): the alert written within a short bound, and a peer already gone is

@@ -59,10 +59,10 @@ namespace CloseNotify.CodeFixes
                 foreach (var key in new[] { DefaultKey, NarrowKey })
                 {
                     var fix = Plan(model, catchClause, diagnostic, key);
-                    if (fix != null && Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key) != null)
+                    if (fix != null && Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key, context.CancellationToken) != null)
                     {
                         context.RegisterCodeFix(
-                            CodeAction.Create(Title(fix.Value, AsyncContext.IsCleanup(catchClause.Parent!)), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                            CodeAction.Create(Title(fix.Value, AsyncContext.IsCleanup(catchClause.Parent!, model, context.CancellationToken)), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
                             diagnostic);
                     }
                 }
@@ -111,7 +111,7 @@ namespace CloseNotify.CodeFixes
             foreach (var diagnostic in diagnostics)
             {
                 var catchClause = FindCatch(editor.OriginalRoot, diagnostic);
-                var replacement = catchClause == null ? null : Rewrite(editor.SemanticModel, editor.Generator, catchClause, diagnostic, key);
+                var replacement = catchClause == null ? null : Rewrite(editor.SemanticModel, editor.Generator, catchClause, diagnostic, key, cancellationToken);
                 if (catchClause != null && replacement != null)
                 {
                     if (replacement.Count == 1)
@@ -133,7 +133,7 @@ namespace CloseNotify.CodeFixes
             root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<CatchClauseSyntax>();
 
         /// <summary>The catch clauses that replace <paramref name="catchClause"/>, or null when this fix does not apply.</summary>
-        private static IReadOnlyList<CatchClauseSyntax>? Rewrite(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
+        private static IReadOnlyList<CatchClauseSyntax>? Rewrite(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key, CancellationToken cancellationToken)
         {
             var clauses = Plan(model, catchClause, diagnostic, key) switch
             {
@@ -144,7 +144,7 @@ namespace CloseNotify.CodeFixes
                 _ => null,
             };
             if (clauses == null || Plan(model, catchClause, diagnostic, key) == Fix.Rethrow
-                || catchClause.Parent is not TryStatementSyntax tryStatement || !AsyncContext.IsCleanup(tryStatement)
+                || catchClause.Parent is not TryStatementSyntax tryStatement || !AsyncContext.IsCleanup(tryStatement, model, cancellationToken)
                 || tryStatement.Catches.Last() != catchClause)
             {
                 return clauses;
