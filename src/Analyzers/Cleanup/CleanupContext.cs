@@ -353,8 +353,14 @@ namespace CloseNotify.Analyzers
             return symbol == null ? "top-level code" : Display(symbol);
         }
 
-        private static string Display(ISymbol symbol) =>
-            symbol.ContainingType == null ? symbol.Name : symbol.ContainingType.Name + "." + (symbol is IMethodSymbol { MethodKind: MethodKind.Destructor } ? "~" + symbol.ContainingType.Name : symbol.Name);
+        private static string Display(ISymbol symbol) => symbol.ContainingType == null
+            ? symbol.Name
+            : symbol.ContainingType.Name + "." + symbol switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.Destructor } => "~" + symbol.ContainingType.Name,
+                IMethodSymbol { MethodKind: MethodKind.Constructor or MethodKind.StaticConstructor } => symbol.ContainingType.Name,
+                _ => symbol.Name,
+            };
 
         /// <summary>The methods one question has searched, and whether an answer is incomplete (the bound was hit, or a
         /// cycle of calls was cut): incomplete answers are not cached.</summary>
