@@ -104,7 +104,7 @@ namespace CloseNotify.Analyzers
             var task = TaskExpression(invocation);
             var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
             var name = "'" + (OperationHelpers.ReferencedSymbol(receiver)?.Name ?? receiver?.Syntax.ToString() ?? "the stream") + "'";
-            if (UnboundedWait(task) is { } wait)
+            if ((UnboundedWait(task) ?? UnboundedWait(RunWrapping(task))) is { } wait)
             {
                 // Blocking until the alert is written is the caller's choice in plain code; in cleanup or callback code a
                 // peer that stopped reading holds a thread that must not wait (decided across the compilation, only here).
@@ -140,11 +140,34 @@ namespace CloseNotify.Analyzers
             }
         }
 
+        /// <summary><c>Task.Run(async () => await ssl.ShutdownAsync())</c>: the task of the Task.Run that does nothing but
+        /// the shutdown (the sync-over-async idiom), whose wait is then the shutdown's.</summary>
+        private static IOperation? RunWrapping(IOperation task)
+        {
+            var current = task.Parent is IAwaitOperation awaited ? awaited : task;
+            while (current.Parent is IReturnOperation or IExpressionStatementOperation or IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            // The lambda's body holds the shutdown alone (an async lambda's implicit return aside).
+            if (current.Parent is IBlockOperation block
+                && block.Operations.All(o => o == current || o is IReturnOperation { ReturnedValue: null, IsImplicit: true }))
+            {
+                current = block;
+            }
+
+            return current.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } }
+                && run.TargetMethod is { Name: "Run", IsStatic: true, ContainingType: { Name: "Task", ContainingNamespace.Name: "Tasks" } }
+                ? TaskExpression(run)
+                : null;
+        }
+
         /// <summary>The wait on <paramref name="task"/> when it has no bound: <c>Wait()</c> (or with only a token, or an
         /// infinite time-out), <c>GetAwaiter().GetResult()</c>, <c>Result</c>.</summary>
-        private static IOperation? UnboundedWait(IOperation task)
+        private static IOperation? UnboundedWait(IOperation? task)
         {
-            switch (task.Parent)
+            switch (task?.Parent)
             {
                 case IInvocationOperation { TargetMethod.Name: "Wait" } wait when wait.Instance == task
                     && wait.Arguments.All(a => a.Parameter?.Type.Name == "CancellationToken" || IsInfinite(a.Value)):

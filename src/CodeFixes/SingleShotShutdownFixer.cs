@@ -174,7 +174,10 @@ namespace CloseNotify.CodeFixes
 
             var streamMaybeNull = conditional || (stream != null && model.GetTypeInfo(stream, cancellationToken).Nullability.Annotation == NullableAnnotation.Annotated);
             var report = AsyncContext.IsCleanup(whole, model, cancellationToken);
-            var guard = BoundedShutdown.Guard(model, editor.Generator, whole, SyntaxFactory.ExpressionStatement(newWhole.WithoutTrivia()), stream, streamMaybeNull, report)
+
+            // In a subclass's Close override the shutdown is base.ShutdownAsync(): the stream is `this` to the filter.
+            var filtered = stream is BaseExpressionSyntax ? SyntaxFactory.ThisExpression() : stream;
+            var guard = BoundedShutdown.Guard(model, editor.Generator, whole, SyntaxFactory.ExpressionStatement(newWhole.WithoutTrivia()), filtered, streamMaybeNull, report)
                 .WithAdditionalAnnotations(Formatter.Annotation);
             switch (whole.Parent)
             {

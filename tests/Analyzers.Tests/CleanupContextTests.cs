@@ -71,6 +71,14 @@ class C : IDisposable
 " + (signature.Contains("IDisposable.") ? string.Empty : "    void IDisposable.Dispose() { }\n") + @"}", CleanupKind.Dispose, member);
 
         [Fact]
+        public Task A_Close_override_of_a_stream_is_what_Dispose_runs() => AssertCleanup(@"
+sealed class ExtendedSslStream : SslStream
+{
+    public ExtendedSslStream(Stream inner) : base(inner) { }
+    public override void Close() { /*here*/ base.ShutdownAsync().Wait(); base.Close(); }
+}", CleanupKind.Dispose, "ExtendedSslStream.Close");
+
+        [Fact]
         public Task A_finalizer_is_cleanup() => AssertCleanup(@"
 class C
 {

@@ -286,13 +286,22 @@ namespace CloseNotify.Analyzers
         }
 
         /// <summary>Members whose errors have nowhere to go: Dispose (the framework design guidelines: do not throw from
-        /// it; a using hides the original error), DisposeAsync, a finalizer (an escaping error ends the process), and the
-        /// methods named like them (<c>Dispose…</c>, <c>…Cleanup</c>: npgsql's connector relies on its Cleanup not throwing).</summary>
+        /// it; a using hides the original error), DisposeAsync, a finalizer (an escaping error ends the process), an
+        /// override of <c>Stream.Close()</c> (what <c>Stream.Dispose()</c> runs), and the methods named like them
+        /// (<c>Dispose…</c>, <c>…Cleanup</c>: npgsql's connector relies on its Cleanup not throwing).</summary>
         private static CleanupKind? CleanupMember(IMethodSymbol method)
         {
             if (method.MethodKind == MethodKind.Destructor)
             {
                 return CleanupKind.Finalizer;
+            }
+
+            for (var overridden = method.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
+            {
+                if (overridden is { Name: "Close", Parameters.IsEmpty: true, ContainingType: { Name: "Stream", ContainingNamespace: { Name: "IO", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } } } })
+                {
+                    return CleanupKind.Dispose;
+                }
             }
 
             foreach (var implemented in method.ExplicitInterfaceImplementations)

@@ -323,5 +323,57 @@ sealed class Connection : IDisposable
         }
     }
 }", SingleShotShutdownFixer.CompleteTaskKey, version);
+
+        // The sync-over-async idiom in a subclass's Close override (what Stream.Dispose runs): a Task.Run that does
+        // nothing but the shutdown, waited for without a bound.
+        private const string ClosingSubclass = @"
+sealed class ExtendedSslStream : SslStream
+{
+    public ExtendedSslStream(Stream inner) : base(inner) { }
+
+    public override void Close()
+    {
+        WAIT;
+        base.Close();
+    }
+}";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_Task_Run_of_the_shutdown_alone_waited_for_in_a_Close_override(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + "using System.Threading.Tasks;\n" + ClosingSubclass.Replace("WAIT", "{|#0:Task.Run(async () => await base.ShutdownAsync()).Wait()|}") + @"
+
+sealed class Connection : IDisposable
+{
+    private SslStream _ssl;
+
+    public void Dispose()
+    {
+        {|#1:Task.Run(() => _ssl.ShutdownAsync()).GetAwaiter().GetResult()|};
+        Task.Run(async () => { await _ssl.ShutdownAsync(); await _ssl.FlushAsync(); }).Wait();
+    }
+}", version,
+                Verify.Diagnostic(Descriptors.UnboundedShutdownWait).WithLocation(0).WithArguments("'base'", "ExtendedSslStream.Close"),
+                Verify.Diagnostic(Descriptors.UnboundedShutdownWait).WithLocation(1).WithArguments("'_ssl'", "Connection.Dispose"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task The_Task_Run_wait_in_a_Close_override_becomes_a_bounded_guarded_wait_on_this(LanguageVersion version) =>
+            Verify.CodeFixWithoutRuntimeAsync(
+                Usings + "using System.Threading.Tasks;\n" + ClosingSubclass.Replace("WAIT", "{|TLS002:Task.Run(async () => await base.ShutdownAsync()).Wait()|}"),
+                Usings.Replace("using System;\n", "using System;\nusing System.Diagnostics;\n").Replace("using System.Net.Security;\n", "using System.Net.Security;\nusing System.Security.Authentication;\n") + "using System.Threading.Tasks;\n" + ClosingSubclass.Replace("        WAIT;\n", @"        try
+        {
+            base.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
+        }
+        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !this.CanWrite))
+        {
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+        }
+        catch (Exception error)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", error);
+        }
+"),
+                SingleShotShutdownFixer.CompleteTaskKey, version);
     }
 }
