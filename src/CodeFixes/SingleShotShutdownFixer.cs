@@ -94,7 +94,7 @@ namespace CloseNotify.CodeFixes
                 case Shape.IgnoredOpenSslResult:
                     return expression.Parent is ExpressionStatementSyntax statement && UseDriver(editor, model, statement, expression);
                 case Shape.RetriedOnceOpenSsl:
-                    // if (SSL_shutdown(ssl) == 0) SSL_shutdown(ssl);  =>  OpenSslShutdown.Drive(ssl);
+                    // if (SSL_shutdown(ssl) == 0) SSL_shutdown(ssl);  =>  the bounded loop over the project's own imports
                     return expression.FirstAncestorOrSelf<IfStatementSyntax>() is { Else: null } retry
                         && retry.Condition.Span.Contains(expression.Span)
                         && UseDriver(editor, model, retry, expression);
