@@ -157,7 +157,7 @@ namespace CloseNotify.CodeFixes
                 Fix.Filter => "Ignore only benign close errors (TlsErrors.IsBenign); " + rest,
                 Fix.BclFilter => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); " + rest,
                 Fix.Narrow => "Catch only IOException and ObjectDisposedException; " + rest,
-                Fix.Report => "Report the read error (logger or Trace) before ending the loop, so that a truncated stream is seen",
+                Fix.Report => "Report the read error (logger or Trace) instead of ending silently, so that a truncated stream is seen; never throw from cleanup",
                 _ => plan.MustNotThrow ? "Rethrow, so that a truncated stream is not taken for its end (throws from cleanup code)" : "Rethrow, so that a truncated stream is not taken for its end",
             };
         }

@@ -241,6 +241,30 @@ class C
 }");
 
         [Fact]
+        public Task A_name_in_a_comment_or_a_string_is_not_a_call() => AssertNotCleanup(Session + @"
+class Server
+{
+    void OnError()
+    {
+        try { }
+        catch (Exception) { Console.WriteLine(""Disconnect""); /* _session.Disconnect(); */ }
+    }
+}");
+
+        [Fact]
+        public Task A_generic_method_called_from_a_catch_is_found() => AssertCleanup(@"
+class Pool
+{
+    void Release<T>(T item) where T : IDisposable { /*here*/ item.Dispose(); }
+
+    void OnError(SslStream ssl)
+    {
+        try { }
+        catch (Exception) { Release<SslStream>(ssl); }
+    }
+}", CleanupKind.CatchBlock, "Pool.Release, reached from a catch block in Pool.OnError");
+
+        [Fact]
         public Task Recursive_callers_end() => AssertNotCleanup(Session + @"
 class Loop
 {

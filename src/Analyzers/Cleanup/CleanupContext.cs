@@ -229,20 +229,10 @@ namespace CloseNotify.Analyzers
             var count = 0;
             foreach (var tree in _compilation.SyntaxTrees)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (!NameIndex.Of(tree, cancellationToken).Overlaps(names))
+                SemanticModel? model = null;
+                foreach (var name in names.SelectMany(n => NameIndex.Names(tree, n, cancellationToken)))
                 {
-                    continue;
-                }
-
-                var model = _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t));
-                foreach (var token in tree.GetRoot(cancellationToken).DescendantTokens())
-                {
-                    if (!token.IsKind(SyntaxKind.IdentifierToken) || token.Parent is not SimpleNameSyntax name || !names.Contains(token.ValueText))
-                    {
-                        continue;
-                    }
-
+                    model ??= _models.GetOrAdd(tree, t => _compilation.GetSemanticModel(t));
                     var info = model.GetSymbolInfo(name, cancellationToken);
                     var symbol = info.Symbol ?? (info.CandidateSymbols.Length == 1 ? info.CandidateSymbols[0] : null);
                     if (symbol is IMethodSymbol referenced && targets.Contains((referenced.ReducedFrom ?? referenced).OriginalDefinition))
