@@ -58,8 +58,11 @@ namespace CloseNotify.CodeFixes
         private readonly FixEnvironment _environment;
         private readonly StatementInsertion _insertion;
 
-        public CloseForms(SemanticModel model, CloseStatements statements, CloseMode mode, FixEnvironment environment, StatementInsertion insertion)
+        private readonly System.Threading.CancellationToken _cancellationToken;
+
+        public CloseForms(SemanticModel model, CloseStatements statements, CloseMode mode, FixEnvironment environment, StatementInsertion insertion, System.Threading.CancellationToken cancellationToken)
         {
+            _cancellationToken = cancellationToken;
             _insertion = insertion;
             _model = model;
             _statements = statements;
@@ -74,7 +77,7 @@ namespace CloseNotify.CodeFixes
         {
             var canAwait = AsyncContext.AllowsAwait(context);
             var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
-            var cleanup = AsyncContext.IsCleanup(context);
+            var cleanup = AsyncContext.IsCleanup(context, _model, _cancellationToken);
             var tokenName = canAwait ? TokenInScope.Find(_model, context) : null;
             ExpressionSyntax? token = tokenName == null ? null : cleanup ? _statements.NoToken() : IdentifierName(tokenName);
             var needsGuard = maybeNull && !NullGuards.IsGuarded(context, stream.Guarded);
@@ -86,9 +89,9 @@ namespace CloseNotify.CodeFixes
                 (CloseMode.Abort, _) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.Abort),
                 (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.AbortByIntent),
                 (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token),
-                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context),
-                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify),
-                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context),
+                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, cleanup),
+                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, cleanup ? context : null),
+                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, cleanup),
                 _ => null,
             };
             if (plan == null || flushFirst == null)
@@ -134,7 +137,10 @@ namespace CloseNotify.CodeFixes
             public StatementSyntax Guard(StatementSyntax statement) => NeedsGuard ? CloseStatements.IfNotNull(Stream.Guarded, statement) : statement;
         }
 
-        private ClosePlan Runtime(Target target, bool graceful, bool canAwait, bool configureAwait, ExpressionSyntax? token, CloseForm form)
+        /// <summary>The runtime's close. In cleanup code (<paramref name="cleanupAt"/>) an awaited graceful close, which throws
+        /// what is not benign (after disposing), is in a try whose catch reports the error instead: the disposal it
+        /// replaces never threw.</summary>
+        private ClosePlan Runtime(Target target, bool graceful, bool canAwait, bool configureAwait, ExpressionSyntax? token, CloseForm form, SyntaxNode? cleanupAt = null)
         {
             if (graceful && !canAwait)
             {
@@ -142,8 +148,21 @@ namespace CloseNotify.CodeFixes
                 return new ClosePlan(new[] { ExpressionStatement(_statements.RuntimeCall(target.NullAccepting, graceful: true, canAwait: false, configureAwait)) }, form, disposes: true, neverThrows: true);
             }
 
-            var statement = ExpressionStatement(_statements.RuntimeCall(target.Stream.Expression, graceful, canAwait, configureAwait, token));
-            return new ClosePlan(new[] { target.Guard(statement) }, form, disposes: true, neverThrows: !graceful);
+            StatementSyntax statement = ExpressionStatement(_statements.RuntimeCall(target.Stream.Expression, graceful, canAwait, configureAwait, token));
+            if (graceful && cleanupAt != null)
+            {
+                statement = TryStatement(Block(statement), SingletonList(Reporting(cleanupAt)), null);
+            }
+
+            return new ClosePlan(new[] { target.Guard(statement) }, form, disposes: true, neverThrows: !graceful || cleanupAt != null);
+        }
+
+        /// <summary><c>catch (Exception error) { report }</c>: the library's logger, else Trace (<see cref="CleanupLogger"/>).</summary>
+        private CatchClauseSyntax Reporting(SyntaxNode at)
+        {
+            var name = _insertion.FreshName(_model, at, "error", scopedToCatch: true);
+            var exception = (TypeSyntax)_statements.TypeExpression(_model.Compilation.GetTypeByMetadataName("System.Exception")!);
+            return CatchClause(CatchDeclaration(exception, Identifier(name)), null, Block(CleanupLogger.Report(_model, at, name, "TLS close failed")));
         }
 
         /// <summary><c>if (condition) { graceful } else { abort }</c>, null-guarded as a whole where needed.</summary>
@@ -157,35 +176,36 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary>close_notify written, nothing read: where the framework tears the connection down itself.</summary>
-        private ClosePlan? WriteOnly(Target target, bool configureAwait, SyntaxNode context)
+        private ClosePlan? WriteOnly(Target target, bool configureAwait, SyntaxNode context, bool cleanup)
         {
             if (!_environment.ShutdownEverywhere)
             {
                 return null;
             }
 
-            var statements = ShutdownStatements(target, canAwait: true, configureAwait, context, isBenign: true);
+            var statements = ShutdownStatements(target, canAwait: true, configureAwait, context, isBenign: true, cleanup);
             return new ClosePlan(statements, CloseForm.WriteOnly, disposes: false, neverThrows: false);
         }
 
-        private ClosePlan Bcl(Target target, bool canAwait, bool configureAwait, SyntaxNode context)
+        private ClosePlan Bcl(Target target, bool canAwait, bool configureAwait, SyntaxNode context, bool cleanup)
         {
-            var statements = ShutdownStatements(target, canAwait, configureAwait, context, isBenign: false);
+            var statements = ShutdownStatements(target, canAwait, configureAwait, context, isBenign: false, cleanup);
             return new ClosePlan(statements, canAwait ? CloseForm.BclAwait : CloseForm.BclWait, disposes: false, neverThrows: false);
         }
 
-        private IReadOnlyList<StatementSyntax> ShutdownStatements(Target target, bool canAwait, bool configureAwait, SyntaxNode context, bool isBenign)
+        private IReadOnlyList<StatementSyntax> ShutdownStatements(Target target, bool canAwait, bool configureAwait, SyntaxNode context, bool isBenign, bool cleanup)
         {
             var error = _insertion.FreshName(_model, context, "e", scopedToCatch: true);
+            var last = cleanup ? Reporting(context) : null;
             if (target.Stream.TypedAsStream)
             {
                 // A Stream-typed holder: only an SslStream has a close_notify to send (`is` is false for null too).
                 var local = _insertion.FreshName(_model, context, "ssl");
-                var body = _statements.BclClose(IdentifierName(local), canAwait, configureAwait, cleanup: true, error, isBenign, _environment.SyncWaitAnalyzed);
+                var body = _statements.BclClose(IdentifierName(local), canAwait, configureAwait, cleanup, error, isBenign, _environment.SyncWaitAnalyzed, last);
                 return new StatementSyntax[] { _statements.IfSslStream(target.NullAccepting, local, body) };
             }
 
-            var close = _statements.BclClose(target.Stream.Expression, canAwait, configureAwait, cleanup: true, error, isBenign, _environment.SyncWaitAnalyzed);
+            var close = _statements.BclClose(target.Stream.Expression, canAwait, configureAwait, cleanup, error, isBenign, _environment.SyncWaitAnalyzed, last);
             return target.NeedsGuard ? new[] { CloseStatements.IfNotNull(target.Stream.Guarded, Block(close)) } : close;
         }
 

@@ -26,7 +26,7 @@ namespace CloseNotify.CodeFixes
     internal static class CloseInsertion
     {
         /// <summary>The close planned into <paramref name="insertion"/>, or null when none can be written.</summary>
-        public static CloseForm? TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CloseMode mode, FixEnvironment environment, StatementInsertion insertion)
+        public static CloseForm? TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CloseMode mode, FixEnvironment environment, StatementInsertion insertion, System.Threading.CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;
             if (!properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var name) || name == null
@@ -50,7 +50,7 @@ namespace CloseNotify.CodeFixes
             }
 
             var isMember = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity is "Field" or "Property";
-            var site = new CloseSite(model, node, name, isMember, new CloseForms(model, statements, mode, environment, insertion));
+            var site = new CloseSite(model, node, name, isMember, new CloseForms(model, statements, mode, environment, insertion, cancellationToken));
             var planned = kind switch
             {
                 "Call" => site.AtCall(insertion),

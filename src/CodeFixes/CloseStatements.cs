@@ -54,8 +54,8 @@ namespace CloseNotify.CodeFixes
         /// bounded like TlsClose.Notify's. Always in a try whose catch takes the errors of a peer that reset or closed
         /// first, or of a stream already closed (the runtime's close ignores them too): a close must not throw out of a
         /// disconnect and skip the rest of it. With <paramref name="isBenign"/> (the runtime's TlsErrors.IsBenign) the
-        /// filter is that call.</summary>
-        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup, string errorName, bool isBenign = false, bool suppressSyncWait = false)
+        /// filter is that call. <paramref name="last"/>: a catch that reports the other errors, in cleanup code.</summary>
+        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup, string errorName, bool isBenign = false, bool suppressSyncWait = false, CatchClauseSyntax? last = null)
         {
             var shutdown = Invoke(ssl, "ShutdownAsync");
             StatementSyntax send = canAwait
@@ -72,14 +72,16 @@ namespace CloseNotify.CodeFixes
 
             // catch (Exception e) when (e is IOException || e is ObjectDisposedException ...): Wait() wraps the task's
             // error in an AggregateException, hence the inner exception too.
+            // Given the stream, a close of one with no session (never authenticated, a failed handshake) is benign too.
             var filter = isBenign
-                ? Invoke(Type("CloseNotify.TlsErrors"), "IsBenign", IdentifierName(errorName))
-                : BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait);
+                ? Invoke(Type("CloseNotify.TlsErrors"), "IsBenign", IdentifierName(errorName), ssl)
+                : BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait, ssl);
 
             var comment = Comment("// The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.");
             var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
             var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier(errorName)), CatchFilterClause(filter), handler);
-            return new StatementSyntax[] { TryStatement(Block(send), SingletonList(catchClause), null) };
+            var catches = last == null ? SingletonList(catchClause) : List(new[] { catchClause, last });
+            return new StatementSyntax[] { TryStatement(Block(send), catches, null) };
         }
 
         /// <summary>A flush of the owner that buffers (a StreamWriter's, BinaryWriter's or BufferedStream's pending bytes),

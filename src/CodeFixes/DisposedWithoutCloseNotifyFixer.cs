@@ -49,7 +49,7 @@ namespace CloseNotify.CodeFixes
                 {
                     // Register only what can be applied: a fix that cannot place its statement offers nothing.
                     var mode = ModeFor(document, model.Compilation, key);
-                    var form = mode == null ? null : CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, environment, new StatementInsertion());
+                    var form = mode == null ? null : CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, environment, new StatementInsertion(), context.CancellationToken);
                     if (form == null)
                     {
                         continue;
@@ -107,7 +107,7 @@ namespace CloseNotify.CodeFixes
             var environment = Environment(document, editor.SemanticModel.Compilation);
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, environment, insertion);
+                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, environment, insertion, cancellationToken);
             }
 
             insertion.ApplyTo(editor);

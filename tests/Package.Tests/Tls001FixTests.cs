@@ -51,7 +51,7 @@ namespace CloseNotify.Package.Tests
             var session = consumer.Read("Session.cs");
             Assert.Contains("#pragma warning disable VSTHRD002", session, StringComparison.Ordinal);
             Assert.Contains("if (_writer?.BaseStream is SslStream ssl)", session, StringComparison.Ordinal);
-            Assert.Contains("catch (Exception e) when (e is IOException || e is ObjectDisposedException)", session, StringComparison.Ordinal);
+            Assert.Contains("catch (Exception e) when (e is IOException || e is ObjectDisposedException", session, StringComparison.Ordinal);
             Assert.DoesNotContain("CloseNotify", session + consumer.Read("Probe.cs"), StringComparison.Ordinal);
             AssertBuildsClean(consumer);
         }

@@ -32,7 +32,7 @@ class Client
             ssl.WriteByte(1);
         }
     }
-}", Usings + @"
+}", "using System;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 class Client
 {
     async Task SendAsync(TcpClient tcp)
@@ -45,7 +45,7 @@ class Client
             {
                 await ssl.ShutdownAsync().ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
             }
@@ -71,7 +71,7 @@ sealed class Connection : IDisposable
     {
         {|TLS001:_ssl.Dispose()|};
     }
-}", Usings + @"
+}", "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Connection : IDisposable
 {
     private SslStream _ssl;
@@ -88,9 +88,13 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !_ssl.CanWrite))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+        }
+        catch (Exception error)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", error);
         }
 
         _ssl.Dispose();
@@ -116,7 +120,7 @@ sealed class Connection : IAsyncDisposable
         await Task.Yield();
         {|TLS001:_ssl?.Dispose()|};
     }
-}", Usings + @"
+}", "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Connection : IAsyncDisposable
 {
     private SslStream? _ssl;
@@ -136,9 +140,13 @@ sealed class Connection : IAsyncDisposable
             {
                 await _ssl.ShutdownAsync();
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !_ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            }
+            catch (Exception error)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", error);
             }
         }
 
@@ -171,7 +179,7 @@ static class Session
         ssl.AuthenticateAsClient(""db.example"");
         return new Framing(ssl);
     }
-}", Usings + @"
+}", "using System;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Framing
 {
     private readonly Stream _inner;
@@ -187,7 +195,7 @@ sealed class Framing
             {
                 await ssl.ShutdownAsync();
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
             }

@@ -62,7 +62,7 @@ class Server
             {|TLS001:ssl.Dispose()|};
         }
     }
-}", Usings + WithThreading + "using CloseNotify;\n" + @"
+}", Usings.Replace("using System;\n", "using System;\nusing System.Diagnostics;\n") + WithThreading + "using CloseNotify;\n" + @"
 class Server
 {
     async Task ServeAsync(TcpClient tcp, CancellationToken stopping)
@@ -78,7 +78,14 @@ class Server
         }
         finally
         {
-            await TlsClose.GracefulAsync(ssl, cancellationToken: CancellationToken.None);
+            try
+            {
+                await TlsClose.GracefulAsync(ssl, cancellationToken: CancellationToken.None);
+            }
+            catch (Exception error)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", error);
+            }
         }
     }
 }", Key, version);
@@ -132,7 +139,7 @@ class TlsMiddleware
         {
             await ssl.ShutdownAsync();
         }
-        catch (Exception e) when (TlsErrors.IsBenign(e))
+        catch (Exception e) when (TlsErrors.IsBenign(e, ssl))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
         }

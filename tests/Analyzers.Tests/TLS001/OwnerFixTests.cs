@@ -67,7 +67,7 @@ sealed class LineSession : IDisposable
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Writer_field_without_the_runtime_tests_its_BaseStream_for_SslStream(LanguageVersion version) =>
-            Verify.CodeFixWithoutRuntimeAsync(Usings + WriterAndReader, Usings + @"
+            Verify.CodeFixWithoutRuntimeAsync(Usings + WriterAndReader, "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class LineSession : IDisposable
 {
     private StreamWriter _writer;
@@ -92,9 +92,13 @@ sealed class LineSession : IDisposable
             {
                 ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            }
+            catch (Exception error)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", error);
             }
         }
 

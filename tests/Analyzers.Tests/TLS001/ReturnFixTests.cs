@@ -160,7 +160,7 @@ class Probe
         await ssl.AuthenticateAsClientAsync(""db.example"");
         {|TLS001:return ssl.ReadByte();|}
     }
-}", Usings + @"
+}", "using System;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 class Probe
 {
     async Task<int> FirstByteAsync(TcpClient tcp)
@@ -172,7 +172,7 @@ class Probe
         {
             await ssl.ShutdownAsync();
         }
-        catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+        catch (Exception e) when (e is IOException || e is ObjectDisposedException || ((e is InvalidOperationException || e is AuthenticationException) && !ssl.CanWrite))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
         }
