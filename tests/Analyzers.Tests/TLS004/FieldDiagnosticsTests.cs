@@ -1,4 +1,5 @@
-// TLS004 across the members of a type: the TLS stream and its transport in fields, the transport closed elsewhere.
+// TLS004 across members and types: the TLS stream and its transport in members (of the type, of a base class, of another
+// object), the transport closed in another member, a base class's method, or another type.
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using Fixer = CloseNotify.CodeFixes.TransportClosedUnderTlsFixer;
@@ -110,5 +111,293 @@ sealed class Connection
         }
     }
 }", version);
+
+        // The transport closed in a base class's method, before the derived class closes its TLS stream: reported at the
+        // call, where the TLS stream is in reach (the base class alone is a plain TCP channel, right as it is).
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_base_class_close_before_the_derived_TLS_close(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + BaseChannel + @"
+    public override void Close()
+    {
+        {|TLS004:base.Close()|};
+        _ssl?.Dispose();
+    }
+}", version);
+
+        internal const string BaseChannel = @"
+class SocketChannel : IDisposable
+{
+    protected readonly Socket Socket;
+
+    public SocketChannel(Socket socket)
+    {
+        Socket = socket;
+    }
+
+    public virtual void Close()
+    {
+        Socket.Shutdown(SocketShutdown.Both);
+        Socket.Dispose();
+    }
+
+    public void Dispose() => Close();
+}
+
+sealed class TlsChannel : SocketChannel
+{
+    private SslStream _ssl;
+
+    public TlsChannel(Socket socket) : base(socket)
+    {
+    }
+
+    public async Task OpenAsync(string host)
+    {
+        _ssl = new SslStream(new NetworkStream(Socket));
+        await _ssl.AuthenticateAsClientAsync(host);
+    }
+
+    public Task SendAsync(byte[] data) => _ssl.WriteAsync(data, 0, data.Length);
+";
+
+        // The socket and the stream in two fields of a shared base class, the TLS stream put there by one subclass and the
+        // socket shut down, then closed, in the base class: one finding, reported at the first close.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_socket_closed_in_shared_base_code_once(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+abstract class Connection : IDisposable
+{
+    protected Socket Socket;
+    protected Stream Stream;
+
+    public Task WriteAsync(byte[] data) => Stream.WriteAsync(data, 0, data.Length);
+
+    public void Dispose()
+    {
+        if (Socket == null)
+        {
+            return;
+        }
+
+        {|TLS004:Socket.Shutdown(SocketShutdown.Both)|};
+        Socket.Close();
+    }
+}
+
+sealed class PlainConnection : Connection
+{
+    public PlainConnection(Socket socket)
+    {
+        Socket = socket;
+        Stream = new NetworkStream(socket);
+    }
+}
+
+sealed class SecureConnection : Connection
+{
+    public SecureConnection(Socket socket)
+    {
+        Socket = socket;
+    }
+
+    public async Task AuthenticateAsync(string host)
+    {
+        var ssl = new SslStream(new NetworkStream(Socket));
+        await ssl.AuthenticateAsClientAsync(host);
+        Stream = ssl;
+    }
+}", version);
+
+        // The stream field is set through filter delegates (a method that takes one, a property that holds one), which wrap
+        // it in an SslStream; the TcpClient under it is disposed first.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_client_disposed_under_a_stream_set_through_filters(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+sealed class Channel : IDisposable
+{
+    private readonly TcpClient _client;
+    private Stream _stream;
+
+    public Channel(TcpClient client)
+    {
+        _client = client;
+        _stream = client.GetStream();
+    }
+
+    public Func<Stream, Stream> Wrap { get; set; }
+
+    public async Task UseFilterAsync(Func<Stream, Task<Stream>> filter)
+    {
+        _stream = await filter(_stream);
+    }
+
+    public void Start()
+    {
+        if (Wrap != null)
+        {
+            _stream = Wrap(_stream);
+        }
+    }
+
+    public Task SendAsync(byte[] data) => _stream.WriteAsync(data, 0, data.Length);
+
+    public void Dispose()
+    {
+        {|TLS004:_client.Dispose()|};
+        _stream?.Dispose();
+    }
+}
+
+static class Filters
+{
+    public static Task UseTlsAsync(Channel channel, string host) =>
+        channel.UseFilterAsync(async inner =>
+        {
+            var ssl = new SslStream(inner);
+            await ssl.AuthenticateAsClientAsync(host);
+            return ssl;
+        });
+
+    public static void UseServerTls(Channel channel, System.Security.Cryptography.X509Certificates.X509Certificate certificate) =>
+        channel.Wrap = inner =>
+        {
+            var ssl = new SslStream(inner, false);
+            ssl.AuthenticateAsServer(certificate);
+            return ssl;
+        };
+}", version);
+
+        // The SslStream is never disposed or shut down anywhere; the socket is taken out of its field and shut down, closed
+        // and disposed by a helper the public Dispose calls: one finding, in the helper.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_socket_disposed_under_a_TLS_stream_never_disposed(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"using System.Net;
+
+sealed class Link : IDisposable
+{
+    private Socket _socket;
+    private Stream _stream;
+
+    internal Socket Socket => Volatile.Read(ref _socket);
+
+    public async Task ConnectAsync(EndPoint endPoint, string host)
+    {
+        _socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        await _socket.ConnectAsync(endPoint);
+        var socket = Socket;
+        if (socket != null)
+        {
+            await StartTlsAsync(socket, host);
+        }
+    }
+
+    private async Task StartTlsAsync(Socket socket, string host)
+    {
+        var stream = Open(socket);
+        var ssl = new SslStream(stream, false);
+        await ssl.AuthenticateAsClientAsync(host);
+        _stream = ssl;
+
+        Stream Open(Socket s) => new NetworkStream(s);
+    }
+
+    public Task SendAsync(byte[] data) => _stream.WriteAsync(data, 0, data.Length);
+
+    public void Dispose() => Shutdown();
+
+    internal void Shutdown()
+    {
+        var socket = Interlocked.Exchange(ref _socket, null);
+        if (socket != null)
+        {
+            try
+            {
+                {|TLS004:socket.Shutdown(SocketShutdown.Both)|};
+            }
+            catch (SocketException)
+            {
+            }
+
+            try
+            {
+                socket.Close();
+            }
+            catch (SocketException)
+            {
+            }
+
+            socket.Dispose();
+        }
+    }
+}", version);
+
+        // Another class shuts the socket of a session down on its kick and idle-timeout paths, then disposes the session,
+        // whose Dispose closes the TLS stream: too late, the transport is gone.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_socket_shut_down_in_another_class_before_the_owner_closes_the_TLS_stream(LanguageVersion version) =>
+            WithFlowModel.AnalyzeAsync(Usings + Session + @"
+sealed class SessionManager
+{
+    private readonly List<Session> _sessions = new List<Session>();
+
+    public void Kick(Session session)
+    {
+        {|TLS004:session.Socket.Shutdown(SocketShutdown.Both)|};
+        session.Dispose();
+    }
+
+    public void CloseIdle(DateTime before)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session.LastActive < before)
+            {
+                {|TLS004:session.Socket.Shutdown(SocketShutdown.Both)|};
+                session.Dispose();
+            }
+        }
+    }
+}", version);
+
+        internal const string Session = @"using System.Collections.Generic;
+using System.Security.Cryptography.X509Certificates;
+using CloseNotify;
+
+sealed class Session : IDisposable
+{
+    private readonly SslStream _ssl;
+
+    public Session(Socket socket)
+    {
+        Socket = socket;
+        _ssl = new SslStream(new NetworkStream(socket), false);
+    }
+
+    public Socket Socket { get; }
+
+    public DateTime LastActive { get; private set; }
+
+    internal SslStream Ssl => _ssl;
+
+    public Task StartAsync(X509Certificate certificate) => _ssl.AuthenticateAsServerAsync(certificate);
+
+    public async Task SendAsync(byte[] data)
+    {
+        await _ssl.WriteAsync(data, 0, data.Length);
+        LastActive = DateTime.UtcNow;
+    }
+
+    public void Dispose()
+    {
+        TlsClose.Notify(_ssl);
+        Socket.Dispose();
+    }
+}
+";
     }
 }
