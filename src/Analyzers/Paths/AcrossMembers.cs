@@ -40,10 +40,11 @@ namespace CloseNotify.Analyzers.Paths
             var graphs = new Dictionary<SyntaxNode, ControlFlowGraph?>();
             var implementations = ScopeAnalysis.Implementations(index);
             var creating = new HashSet<SyntaxNode>(creations.Select(c => c.Body.Root.Syntax));
+            var exception = compilation.GetTypeByMetadataName("System.Exception");
             foreach (var scope in scopes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var analysis = new ScopeAnalysis(symbols, model, scope, index, graphs, implementations);
+                var analysis = new ScopeAnalysis(symbols, model, scope, index, graphs, implementations, exception);
                 new ScopeRun(analysis, creating, reported, diagnostics).Run();
             }
 

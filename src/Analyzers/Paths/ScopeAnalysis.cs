@@ -38,8 +38,9 @@ namespace CloseNotify.Analyzers.Paths
         private readonly Dictionary<ISymbol, List<MemberBody>> _implementations;
         private int _depth;
 
-        public ScopeAnalysis(KnownSymbols symbols, FlowModel model, TlsScope scope, BodyIndex index, Dictionary<SyntaxNode, ControlFlowGraph?> graphs, Dictionary<ISymbol, List<MemberBody>> implementations)
+        public ScopeAnalysis(KnownSymbols symbols, FlowModel model, TlsScope scope, BodyIndex index, Dictionary<SyntaxNode, ControlFlowGraph?> graphs, Dictionary<ISymbol, List<MemberBody>> implementations, INamedTypeSymbol? exception)
         {
+            Exception = exception;
             Symbols = symbols;
             Model = model;
             Scope = scope;
@@ -49,6 +50,9 @@ namespace CloseNotify.Analyzers.Paths
         }
 
         public KnownSymbols Symbols { get; }
+
+        /// <summary>System.Exception: a call that passes one handles an error.</summary>
+        public INamedTypeSymbol? Exception { get; }
 
         public FlowModel Model { get; }
 

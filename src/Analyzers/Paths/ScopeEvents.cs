@@ -181,6 +181,14 @@ namespace CloseNotify.Analyzers.Paths
 
             if (OnInstance(receiver, call) && _analysis.SummaryOf(call) is { } summary)
             {
+                if (summary.ClosesTransportFirst && PassesException(call, _analysis.Exception))
+                {
+                    // HandleFailure(ex), Close(new IOException(...)): an error is being handled, like in a catch; nothing
+                    // is owed to a peer the connection failed with, and the callee is not entered with a live stream.
+                    Stop(point, call);
+                    return;
+                }
+
                 if (summary.ClosesTransportFirst)
                 {
                     // A callee that sees the TLS stream itself is judged (and reported) there, reached from here; one that
@@ -193,6 +201,33 @@ namespace CloseNotify.Analyzers.Paths
                     Stop(point, call);
                 }
             }
+        }
+
+        private static bool PassesException(IInvocationOperation call, INamedTypeSymbol? exception)
+        {
+            foreach (var argument in call.Arguments)
+            {
+                if (argument.ArgumentKind == ArgumentKind.Explicit && argument.Value.ConstantValue is not { HasValue: true }
+                    && DerivesFrom(OperationHelpers.StripConversions(argument.Value)?.Type, exception))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol? baseType)
+        {
+            for (var t = type; t != null && baseType != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private void Stop(PathPoint point, IOperation? at)

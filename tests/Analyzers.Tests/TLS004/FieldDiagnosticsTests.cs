@@ -335,6 +335,41 @@ sealed class Link : IDisposable
     }
 }", version);
 
+        // The SslStream comes from a factory delegate given the inner stream (a constructor chained with a lambda); a helper
+        // called on the normal close disposes the inner stream before the SslStream.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_an_inner_stream_disposed_before_a_TLS_stream_from_a_factory(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class TlsFilter : IDisposable
+{
+    private readonly Stream _bridge;
+    private readonly SslStream _ssl;
+
+    public TlsFilter(Stream bridge)
+        : this(bridge, inner => new SslStream(inner, true))
+    {
+    }
+
+    public TlsFilter(Stream bridge, Func<Stream, SslStream> factory)
+    {
+        _bridge = bridge;
+        _ssl = factory(_bridge);
+    }
+
+    public Task StartAsync(string host) => _ssl.AuthenticateAsClientAsync(host);
+
+    public void Write(byte[] data) => _ssl.Write(data, 0, data.Length);
+
+    public void Dispose() => Release();
+
+    private void Release()
+    {
+        {|TLS004:_bridge.Dispose()|};
+        _ssl.Dispose();
+    }
+}", version);
+
         // Another class shuts the socket of a session down on its kick and idle-timeout paths, then disposes the session,
         // whose Dispose closes the TLS stream: too late, the transport is gone.
         [Theory]

@@ -438,5 +438,51 @@ sealed class Session : IDisposable
         disposable = null;
     }
 }", version);
+
+        // A failure handler (it is given the exception) disposes the stream under the TLS stream first: an error is being
+        // handled, from a callback of a channel already gone or of data that is not TLS, and nothing is owed.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_failure_handler_that_disposes_the_inner_stream_first(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class TlsFilter : IDisposable
+{
+    private readonly Stream _bridge;
+    private readonly SslStream _ssl;
+
+    public TlsFilter(Stream bridge)
+        : this(bridge, inner => new SslStream(inner, true))
+    {
+    }
+
+    public TlsFilter(Stream bridge, Func<Stream, SslStream> factory)
+    {
+        _bridge = bridge;
+        _ssl = factory(_bridge);
+    }
+
+    public Task StartAsync(string host) => _ssl.AuthenticateAsClientAsync(host);
+
+    public void Write(byte[] data)
+    {
+        if (data.Length == 0)
+        {
+            Fail(new InvalidDataException(""nothing to send""));
+            return;
+        }
+
+        _ssl.Write(data, 0, data.Length);
+    }
+
+    public virtual void OnInactive() => Fail(new IOException(""channel closed""));
+
+    public void Dispose() => _ssl.Dispose();
+
+    private void Fail(Exception cause)
+    {
+        _bridge.Dispose();
+        _ssl.Dispose();
+    }
+}", version);
     }
 }
