@@ -399,6 +399,24 @@ sealed class SessionManager
     }
 }", version);
 
+        // The same findings when TLS001 runs beside TLS004 and feeds the flow model (a real build), as when TLS004 feeds it.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_the_same_with_TLS001_feeding_the_flow_model(LanguageVersion version) =>
+            WithFlowModel.AnalyzeAsync(Usings + BaseChannel + @"
+    public override void Close()
+    {
+        {|TLS004:base.Close()|};
+        _ssl?.Dispose();
+    }
+}
+" + Connection.Replace("sealed class Connection", "sealed class NeverClosed") + @"
+    public void Dispose()
+    {
+        {|TLS004:_tcp.Dispose()|};
+    }
+}", version);
+
         internal const string Session = @"using System.Collections.Generic;
 using System.Security.Cryptography.X509Certificates;
 using CloseNotify;

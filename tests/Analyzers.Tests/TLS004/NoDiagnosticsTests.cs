@@ -384,11 +384,16 @@ sealed class TlsLink : IAsyncDisposable
 }", version);
 
         // The TLS stream is handed to a protocol handler of the compilation; disposing the handler disposes it, before the
-        // stream and the socket under it are disposed.
+        // stream and the socket under it are disposed (with TLS001 feeding the flow model, and without).
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Ignores_a_transport_closed_after_the_handler_that_owns_the_TLS_stream(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
+        public async Task Ignores_a_transport_closed_after_the_handler_that_owns_the_TLS_stream(LanguageVersion version)
+        {
+            await Verify.AnalyzerAsync(HandlerSession, version);
+            await WithFlowModel.AnalyzeAsync(HandlerSession, version);
+        }
+
+        private const string HandlerSession = Usings + @"
 interface IHandler : IDisposable
 {
     Task SendAsync(byte[] data);
@@ -437,7 +442,7 @@ sealed class Session : IDisposable
         disposable?.Dispose();
         disposable = null;
     }
-}", version);
+}";
 
         // A failure handler (it is given the exception) disposes the stream under the TLS stream first: an error is being
         // handled, from a callback of a channel already gone or of data that is not TLS, and nothing is owed.
