@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using CloseNotify.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -40,14 +41,15 @@ namespace CloseNotify.Analyzers.Paths
         private readonly ISymbol? _instance;
         private readonly Dictionary<ISymbol, ISymbol> _aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
 
-        private ScopeEvents(ScopeAnalysis analysis, NormalPaths paths, ISymbol? instance)
+        private ScopeEvents(ScopeAnalysis analysis, NormalPaths? paths, ISymbol? instance)
         {
             _analysis = analysis;
             Paths = paths;
             _instance = instance;
         }
 
-        public NormalPaths Paths { get; }
+        /// <summary>The body's paths; null when it was only scanned (it closes no transport: nothing to walk).</summary>
+        public NormalPaths? Paths { get; }
 
         /// <summary>The transport closes, and the calls of scope methods that close it themselves (the walk's targets).</summary>
         public List<ScopeClose> Closes { get; } = new List<ScopeClose>();
@@ -63,11 +65,20 @@ namespace CloseNotify.Analyzers.Paths
 
         /// <summary>The targets reached from the body's entry, the first on each normal path.</summary>
         public List<int> ReachedFromEntry() =>
-            Paths.Reached(new PathPoint(0, -1, -1), ClosePoints, Stops, v => DeadSides!.DeadSide(v), targetsStop: true);
+            Paths == null ? new List<int>() : Paths.Reached(new PathPoint(0, -1, -1), ClosePoints, Stops, v => DeadSides!.DeadSide(v), targetsStop: true);
 
-        /// <summary>The events of <paramref name="body"/>; null when it has no graph (an expression-bodied accessor, say).</summary>
+        /// <summary>The events of <paramref name="body"/>. A body is first scanned without a graph: most close no transport,
+        /// and then what may close the TLS stream is all that is asked of them. Null when a body that closes a transport
+        /// has no graph (an expression-bodied accessor, say).</summary>
         public static ScopeEvents? Of(ScopeAnalysis analysis, MemberBody body, ISymbol? instance)
         {
+            var scan = new ScopeEvents(analysis, null, instance);
+            scan.Collect(body.Root);
+            if (scan.Closes.Count == 0)
+            {
+                return scan;
+            }
+
             if (analysis.Graph(body) is not { } graph)
             {
                 return null;
@@ -96,10 +107,11 @@ namespace CloseNotify.Analyzers.Paths
                 }
             }
 
-            DeadSides = new NoSession(Paths, root, o => Member(o) is { } m && _analysis.Scope.Owners.Contains(m));
+            DeadSides = Paths == null ? null : new NoSession(Paths, root, o => Member(o) is { } m && _analysis.Scope.Owners.Contains(m));
             foreach (var operation in root.Descendants())
             {
-                if (!Paths.TryLocate(operation.Syntax, out var point))
+                var point = default(PathPoint);
+                if (Paths == null ? InFunction(operation, root) : !Paths.TryLocate(operation.Syntax, out point))
                 {
                     // In a lambda or a local function: it runs when it is called, not here. A close of the owner there still
                     // says the body may close it.
@@ -130,6 +142,12 @@ namespace CloseNotify.Analyzers.Paths
             }
 
             // Disposals as the graph runs them: the Dispose at the end of a using has no call in the source.
+            if (Paths == null)
+            {
+                MayCloseOwner |= HasUsingOfOwner(root);
+                return;
+            }
+
             foreach (var (operation, point) in Paths.Operations())
             {
                 if (operation is IInvocationOperation { IsImplicit: true } call && _analysis.Symbols.IsDispose(call.TargetMethod) && call.Instance != null
@@ -142,7 +160,7 @@ namespace CloseNotify.Analyzers.Paths
 
         private void VisitCall(IInvocationOperation call, PathPoint point)
         {
-            var receiver = call.Instance == null ? null : Paths.Resolve(OperationHelpers.ResolveReceiver(call.Instance)!);
+            var receiver = call.Instance == null ? null : Resolve(OperationHelpers.ResolveReceiver(call.Instance)!);
             var member = receiver == null ? null : Member(receiver);
             if (member != null && _analysis.Scope.Owners.Contains(member))
             {
@@ -201,6 +219,36 @@ namespace CloseNotify.Analyzers.Paths
                     Stop(point, call);
                 }
             }
+        }
+
+        private IOperation Resolve(IOperation operation) => Paths?.Resolve(operation) ?? operation;
+
+        /// <summary>Inside a lambda or local function of the body (scanned without a graph: the graph would not locate it).</summary>
+        private static bool InFunction(IOperation operation, IOperation root)
+        {
+            for (var current = operation.Parent; current != null && current != root; current = current.Parent)
+            {
+                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private bool HasUsingOfOwner(IOperation root)
+        {
+            foreach (var operation in root.Descendants())
+            {
+                if (operation is IUsingOperation { Resources: var resource } && (IsOwner(resource)
+                    || (resource is IVariableDeclarationGroupOperation group && group.Declarations.Any(d => d.Declarators.Any(v => v.Initializer != null && IsOwner(v.Initializer.Value))))))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool PassesException(IInvocationOperation call, INamedTypeSymbol? exception)
@@ -310,7 +358,7 @@ namespace CloseNotify.Analyzers.Paths
                 return null;
             }
 
-            operation = OperationHelpers.StripConversions(Paths.Resolve(operation))!;
+            operation = OperationHelpers.StripConversions(Resolve(operation))!;
             switch (operation)
             {
                 case ILocalReferenceOperation local when _aliases.TryGetValue(local.Local, out var aliased):
