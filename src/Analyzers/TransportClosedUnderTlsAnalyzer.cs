@@ -142,7 +142,7 @@ namespace CloseNotify.Analyzers
             // The model's bodies too: a method of another type that closes a socket, the callers of a helper.
             var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list).Select(b => new MemberBody(b.Root, b.Owner)))
                 .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
-            var index = new BodyIndex(all);
+            var index = new BodyIndex(all, flow.Symbols);
             var ordered = creations.OrderBy(c => c.Site.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(c => c.Site.SpanStart).ToList();
             return AcrossMembers.Analyze(flow.Symbols, model, ordered, index, compilation, reported, cancellationToken);
         }

@@ -73,21 +73,25 @@ namespace CloseNotify.Analyzers.Paths
             {
                 var scope = _analysis.Scope;
                 var own = new List<MemberBody>();
-                var others = new List<(MemberBody Body, ISymbol Instance)>();
                 foreach (var body in _analysis.Index.Bodies)
                 {
-                    if (body.Owner is not IMethodSymbol method)
-                    {
-                        continue;
-                    }
-
-                    if (scope.Covers(method.ContainingType))
+                    if (body.Owner is IMethodSymbol method && scope.Covers(method.ContainingType))
                     {
                         own.Add(body);
                     }
-                    else
+                }
+
+                // Bodies of other types that read a transport member from an instance of the scope: session.Socket.
+                var others = new List<(MemberBody Body, ISymbol Instance)>();
+                var seen = new HashSet<(SyntaxNode, ISymbol)>();
+                foreach (var transport in scope.Transports.OrderBy(t => t.Name, System.StringComparer.Ordinal))
+                {
+                    foreach (var (body, instance) in _analysis.Index.ForeignReferencesOf(transport))
                     {
-                        others.AddRange(InstancesIn(body).Select(i => (body, i)));
+                        if (body.Owner is IMethodSymbol method && !scope.Covers(method.ContainingType) && seen.Add((body.Root.Syntax, instance)))
+                        {
+                            others.Add((body, instance));
+                        }
                     }
                 }
 
@@ -188,30 +192,6 @@ namespace CloseNotify.Analyzers.Paths
                 }
 
                 return false;
-            }
-
-            /// <summary>The locals, parameters and fields of a body of another type that hold an instance of the scope and
-            /// whose transport it closes or whose methods it calls.</summary>
-            private IEnumerable<ISymbol> InstancesIn(MemberBody body)
-            {
-                var scope = _analysis.Scope;
-                var found = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-                foreach (var operation in body.Root.Descendants())
-                {
-                    var (member, instance) = operation switch
-                    {
-                        IFieldReferenceOperation field => ((ISymbol?)field.Field.OriginalDefinition, field.Instance),
-                        IPropertyReferenceOperation property => (property.Property.OriginalDefinition, property.Instance),
-                        _ => (null, null),
-                    };
-                    if (member != null && instance != null && scope.Transports.Contains(member)
-                        && OperationHelpers.ReferencedSymbol(instance) is { } holder and (ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol))
-                    {
-                        found.Add(holder);
-                    }
-                }
-
-                return found;
             }
 
             private void Report(MemberBody body, ISymbol? instance, ScopeClose close)

@@ -33,8 +33,9 @@ namespace CloseNotify.Analyzers.Paths
         private readonly Dictionary<ISymbol, List<(MemberBody Body, IInvocationOperation Call)>> _delegateCalls = new Dictionary<ISymbol, List<(MemberBody, IInvocationOperation)>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<IOperation>> _delegateUses = new Dictionary<ISymbol, List<IOperation>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<(MemberBody Body, IOperation Value)>> _assignments = new Dictionary<ISymbol, List<(MemberBody, IOperation)>>(SymbolEqualityComparer.Default);
+        private readonly Dictionary<ISymbol, List<(MemberBody Body, ISymbol Instance)>> _foreign = new Dictionary<ISymbol, List<(MemberBody, ISymbol)>>(SymbolEqualityComparer.Default);
 
-        public BodyIndex(IEnumerable<MemberBody> bodies)
+        public BodyIndex(IEnumerable<MemberBody> bodies, KnownSymbols symbols)
         {
             var seen = new HashSet<SyntaxNode>();
             foreach (var body in bodies)
@@ -76,6 +77,12 @@ namespace CloseNotify.Analyzers.Paths
                         case ICoalesceAssignmentOperation coalesce when OperationHelpers.ReferencedSymbol(coalesce.Target) is IFieldSymbol or IPropertySymbol:
                             Add(_assignments, OperationHelpers.ReferencedSymbol(coalesce.Target)!, (body, coalesce.Value));
                             break;
+                        case IMemberReferenceOperation { Instance: { } instance } reference and (IFieldReferenceOperation or IPropertyReferenceOperation)
+                            when instance is not IInstanceReferenceOperation && (symbols.IsSocketLike(reference.Type) || symbols.IsStreamType(reference.Type))
+                            && OperationHelpers.ReferencedSymbol(instance) is { } holder:
+                            // session.Socket: a transport read from another object (TLS004 across types).
+                            Add(_foreign, reference.Member.OriginalDefinition, (body, holder));
+                            break;
                     }
                 }
             }
@@ -110,6 +117,10 @@ namespace CloseNotify.Analyzers.Paths
         /// <summary>The values a field or property of this is assigned, in the bodies of the index.</summary>
         public IEnumerable<(MemberBody Body, IOperation Value)> AssignmentsOf(ISymbol member) =>
             _assignments.TryGetValue(member.OriginalDefinition, out var found) ? found : Enumerable.Empty<(MemberBody, IOperation)>();
+
+        /// <summary>The bodies that read <paramref name="member"/> (a socket or stream) from another object, and that object's local, parameter or member.</summary>
+        public IEnumerable<(MemberBody Body, ISymbol Instance)> ForeignReferencesOf(ISymbol member) =>
+            _foreign.TryGetValue(member.OriginalDefinition, out var found) ? found : Enumerable.Empty<(MemberBody, ISymbol)>();
 
         /// <summary>Where a method (as a method group) or a lambda becomes a delegate.</summary>
         public IEnumerable<IOperation> DelegateUsesOf(ISymbol function) =>
