@@ -124,6 +124,7 @@ namespace CloseNotify.Analyzers
 
         private static List<Diagnostic> AcrossCompilation(CompilationFlow flow, List<TlsCreation> creations, IEnumerable<MemberBody> kept, Compilation compilation, ISet<Location> reported, System.Threading.CancellationToken cancellationToken)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var bodies = kept.Concat(creations.Select(c => c.Body)).ToList();
 
             // The flow model is fed by TLS001's operation action; when that rule does not run (turned off), TLS004 feeds it
@@ -133,7 +134,9 @@ namespace CloseNotify.Analyzers
                 Feed(flow, bodies);
             }
 
+            DebugTrace.Write($"end: {bodies.Count} kept bodies, fed {creations.Any(c => flow.FactsOf(c.Body.Root) != null)} at {watch.ElapsedMilliseconds} ms");
             var model = flow.Model(cancellationToken);
+            DebugTrace.Write($"end: model at {watch.ElapsedMilliseconds} ms");
             if (model.IsEmpty)
             {
                 return new List<Diagnostic>();
@@ -143,8 +146,11 @@ namespace CloseNotify.Analyzers
             var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list).Select(b => new MemberBody(b.Root, b.Owner)))
                 .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
             var index = new BodyIndex(all, flow.Symbols);
+            DebugTrace.Write($"end: index of {index.Bodies.Count} bodies at {watch.ElapsedMilliseconds} ms");
             var ordered = creations.OrderBy(c => c.Site.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(c => c.Site.SpanStart).ToList();
-            return AcrossMembers.Analyze(flow.Symbols, model, ordered, index, compilation, reported, cancellationToken);
+            var result = AcrossMembers.Analyze(flow.Symbols, model, ordered, index, compilation, reported, cancellationToken);
+            DebugTrace.Write($"end: analyzed at {watch.ElapsedMilliseconds} ms");
+            return result;
         }
 
         private static void Feed(CompilationFlow flow, IEnumerable<MemberBody> bodies)

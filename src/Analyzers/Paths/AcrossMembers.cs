@@ -97,6 +97,7 @@ namespace CloseNotify.Analyzers.Paths
 
                 // Closed nowhere in the scope (outside catches): then any way in finds it open.
                 var neverClosed = own.All(b => Events(b, null)?.MayCloseOwner != true);
+                DebugTrace.Write($"scope {scope.Type}: {own.Count} own bodies, never closed {neverClosed}, closed in [{string.Join(", ", own.Where(b => Events(b, null)?.MayCloseOwner == true).Select(b => b.Owner.Name))}]");
                 foreach (var body in own)
                 {
                     var method = (IMethodSymbol)body.Owner;
@@ -121,6 +122,8 @@ namespace CloseNotify.Analyzers.Paths
                     {
                         continue;
                     }
+
+                    DebugTrace.Write($"  live {body.Owner.Name} ({instance?.Name ?? "this"}): closes [{string.Join(", ", events.Closes.Select(c => c.What))}] stops {events.Stops.Count} reached [{string.Join(", ", events.ReachedFromEntry())}]");
 
                     foreach (var index in events.ReachedFromEntry())
                     {

@@ -46,7 +46,8 @@ namespace CloseNotify.Analyzers.Paths
                 }
 
                 Bodies.Add(body);
-                if (body.Owner is IMethodSymbol)
+                // A method's body, not the initializer of one of its optional parameters (an operation block of its own).
+                if (body.Owner is IMethodSymbol && body.Root is IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation)
                 {
                     _byOwner[body.Owner.OriginalDefinition] = body;
                 }

@@ -130,6 +130,7 @@ namespace CloseNotify.Analyzers.Paths
             {
                 var events = ScopeEvents.Of(this, body, instance: null);
                 var summary = events == null ? CallSummary.None : new CallSummary(events.ReachedFromEntry().Count > 0, events.MayCloseOwner);
+                DebugTrace.Write($"    summary {method.Name}: events {(events == null ? "none" : events.Closes.Count + " closes, paths " + (events.Paths != null))} -> closes first {summary.ClosesTransportFirst}, may close {summary.MayCloseOwner}");
                 _summaries[method] = summary;
                 return summary;
             }

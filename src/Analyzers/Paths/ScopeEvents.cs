@@ -107,7 +107,7 @@ namespace CloseNotify.Analyzers.Paths
                 }
             }
 
-            DeadSides = Paths == null ? null : new NoSession(Paths, root, o => Member(o) is { } m && _analysis.Scope.Owners.Contains(m));
+            DeadSides = Paths == null ? null : new NoSession(Paths, root, IsHolder);
             foreach (var operation in root.Descendants())
             {
                 var point = default(PathPoint);
@@ -124,17 +124,17 @@ namespace CloseNotify.Analyzers.Paths
                     case IInvocationOperation call:
                         VisitCall(call, point);
                         break;
-                    case IObjectCreationOperation creation when PassesOwner(creation.Arguments):
+                    case IObjectCreationOperation creation when PassesHolder(creation.Arguments):
                         Stop(point, operation);
                         break;
-                    case IReturnOperation { ReturnedValue: { } returned } when IsOwner(returned):
+                    case IReturnOperation { ReturnedValue: { } returned } when IsHolder(returned):
                         Stop(point, operation);
                         break;
-                    case ISimpleAssignmentOperation assignment when IsOwner(assignment.Value) && assignment.Target is not ILocalReferenceOperation && !IsOwner(assignment.Target):
+                    case ISimpleAssignmentOperation assignment when IsHolder(assignment.Value) && assignment.Target is not ILocalReferenceOperation && !IsOwner(assignment.Target):
                         // Handed to another object: it may be closed from there.
                         Stop(point, operation);
                         break;
-                    case ISimpleAssignmentOperation assignment when IsOwner(assignment.Target):
+                    case ISimpleAssignmentOperation assignment when IsHolder(assignment.Target):
                         // Replaced or dropped here: what it held is out of this walk's sight (a new stream is no close).
                         Stops.Add(point);
                         break;
@@ -164,8 +164,11 @@ namespace CloseNotify.Analyzers.Paths
             var member = receiver == null ? null : Member(receiver);
             if (member != null && _analysis.Scope.Owners.Contains(member))
             {
-                // Reading, writing, handshaking are uses; anything else (Dispose, ShutdownAsync, Complete...) may close it.
-                if (!_analysis.Symbols.IsUse(call.TargetMethod))
+                // On the stream: reading, writing, handshaking are uses; anything else (Dispose, ShutdownAsync, Complete...)
+                // may close it. On an object that owns it (a handler holding it): its disposal.
+                if (_analysis.Scope.TypeOwners.Contains(member)
+                    ? call.TargetMethod.Name is "Dispose" or "Close" or "DisposeAsync"
+                    : !_analysis.Symbols.IsUse(call.TargetMethod))
                 {
                     Stop(point, call);
                 }
@@ -181,7 +184,8 @@ namespace CloseNotify.Analyzers.Paths
 
             foreach (var argument in call.Arguments)
             {
-                if (IsOwner(argument.Value) && !_analysis.Symbols.IsStreamMethod(call.TargetMethod))
+                if ((IsHolder(argument.Value) && !_analysis.Symbols.IsStreamMethod(call.TargetMethod))
+                    || (IsOwner(argument.Value) && argument.Parameter is { } disposing && _analysis.Model.DisposesParameter(disposing.OriginalDefinition)))
                 {
                     // TlsClose.Notify(_ssl), an owner taking it, a helper that may close it: nothing claimed past here.
                     Stop(point, call);
@@ -280,6 +284,7 @@ namespace CloseNotify.Analyzers.Paths
 
         private void Stop(PathPoint point, IOperation? at)
         {
+            DebugTrace.Write($"    stop: {at?.Syntax.ToString().Replace("\n", " ")}");
             Stops.Add(point);
             MayCloseOwner |= at == null || !InCatch(at);
         }
@@ -333,11 +338,11 @@ namespace CloseNotify.Analyzers.Paths
         private bool ClosesOwner(IInvocationOperation call) =>
             call.Instance != null && IsOwner(OperationHelpers.ResolveReceiver(call.Instance)!) && !_analysis.Symbols.IsUse(call.TargetMethod);
 
-        private bool PassesOwner(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
+        private bool PassesHolder(System.Collections.Immutable.ImmutableArray<IArgumentOperation> arguments)
         {
             foreach (var argument in arguments)
             {
-                if (IsOwner(argument.Value))
+                if (IsHolder(argument.Value))
                 {
                     return true;
                 }
@@ -347,6 +352,10 @@ namespace CloseNotify.Analyzers.Paths
         }
 
         private bool IsOwner(IOperation operation) => Member(operation) is { } member && _analysis.Scope.Owners.Contains(member);
+
+        /// <summary>A member that may hold the TLS stream itself, or a reader or pipe over it (not an object whose fields own it).</summary>
+        private bool IsHolder(IOperation operation) =>
+            Member(operation) is { } member && _analysis.Scope.Owners.Contains(member) && !_analysis.Scope.TypeOwners.Contains(member);
 
         /// <summary>The scope member an operation reads: <c>_ssl</c>, <c>this.Socket</c>, <c>x.Socket</c> for the instance
         /// <c>x</c>, or a local copied from one (<c>var s = _socket;</c>, <c>Interlocked.Exchange(ref _socket, null)</c>).</summary>

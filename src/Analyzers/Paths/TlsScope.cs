@@ -27,6 +27,9 @@ namespace CloseNotify.Analyzers.Paths
         /// <summary>Members whose disposal may close the TLS stream: <see cref="Streams"/>, and members whose type owns it.</summary>
         public HashSet<ISymbol> Owners { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
+        /// <summary>The owners that do not hold the stream but own it through their own fields: only their disposal counts.</summary>
+        public HashSet<ISymbol> TypeOwners { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+
         public HashSet<ISymbol> Transports { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
         /// <summary>Whether a method of <paramref name="type"/> sees an owner and a transport through <c>this</c>.</summary>
@@ -104,9 +107,19 @@ namespace CloseNotify.Analyzers.Paths
             {
                 foreach (var member in MembersSeenBy(scope.Type))
                 {
-                    if (!scope.Transports.Contains(member) && (model.MayHoldTls(member) || ownership.MayOwnTls(ValueSources.TypeOf(member))))
+                    if (scope.Transports.Contains(member))
+                    {
+                        continue;
+                    }
+
+                    if (model.MayHoldTls(member))
                     {
                         scope.Owners.Add(member.OriginalDefinition);
+                    }
+                    else if (ownership.MayOwnTls(ValueSources.TypeOf(member)))
+                    {
+                        scope.Owners.Add(member.OriginalDefinition);
+                        scope.TypeOwners.Add(member.OriginalDefinition);
                     }
                 }
             }

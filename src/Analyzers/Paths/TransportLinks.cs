@@ -136,6 +136,7 @@ namespace CloseNotify.Analyzers.Paths
                 yield break;
             }
 
+            DebugTrace.Write($"  arguments for {parameter} of {function} ({function.MethodKind}): calls {index.CallsOf(function).Count()}");
             if (function.MethodKind is MethodKind.Ordinary or MethodKind.Constructor)
             {
                 foreach (var (caller, call) in index.CallsOf(function))

@@ -14,14 +14,18 @@ namespace CloseNotify.Analyzers.Paths
     /// </summary>
     internal static class TransportSymbols
     {
-        private const int MaxDepth = 4;
+        // A bound, not a limit that matters: copies and helpers are a few steps, and each symbol is followed once.
+        private const int MaxDepth = 8;
 
         public static HashSet<ISymbol> Of(IOperation root, IOperation inner, HashSet<ISymbol> tls)
         {
             var found = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            var followed = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var sources = SourcesIn(root);
             Add(inner, 0);
             return found;
+
+            bool IsTls(IOperation source) => OperationHelpers.ReferencedSymbol(source) is { } copied && tls.Contains(copied);
 
             void Add(IOperation value, int depth)
             {
@@ -67,11 +71,13 @@ namespace CloseNotify.Analyzers.Paths
                         return;
                 }
 
-                if (OperationHelpers.ReferencedSymbol(value) is { } symbol && !tls.Contains(symbol) && found.Add(symbol))
+                // A local that later holds the TLS stream (stream = ssl) held its transport before: its other values are
+                // followed, the TLS stream is not.
+                if (OperationHelpers.ReferencedSymbol(value) is { } symbol && (tls.Contains(symbol) ? followed.Add(symbol) : found.Add(symbol)))
                 {
                     foreach (var (target, source) in sources)
                     {
-                        if (SymbolEqualityComparer.Default.Equals(target, symbol))
+                        if (SymbolEqualityComparer.Default.Equals(target, symbol) && !IsTls(source))
                         {
                             Add(source, depth + 1);
                         }
