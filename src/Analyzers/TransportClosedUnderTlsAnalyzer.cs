@@ -142,8 +142,12 @@ namespace CloseNotify.Analyzers
                 return new List<Diagnostic>();
             }
 
-            // The model's bodies too: a method of another type that closes a socket, the callers of a helper.
-            var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list).Select(b => new MemberBody(b.Root, b.Owner)))
+            // Of the model's bodies, those TLS004 may need beyond its own: a method of another type that closes a socket, a
+            // caller that hands a stream to the method creating the SslStream.
+            var creating = new HashSet<ISymbol>(creations.Select(c => c.Body.Owner), SymbolEqualityComparer.Default);
+            var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list)
+                    .Where(b => b.ClosesSocket || b.Edges.Any(e => e.Target.Symbol is IParameterSymbol { ContainingSymbol: { } method } && creating.Contains(method)))
+                    .Select(b => new MemberBody(b.Root, b.Owner)))
                 .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
             var index = new BodyIndex(all, flow.Symbols);
             DebugTrace.Write($"end: index of {index.Bodies.Count} bodies at {watch.ElapsedMilliseconds} ms");

@@ -35,8 +35,12 @@ namespace CloseNotify.Analyzers.Paths
         private readonly Dictionary<ISymbol, List<(MemberBody Body, IOperation Value)>> _assignments = new Dictionary<ISymbol, List<(MemberBody, IOperation)>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<ISymbol, List<(MemberBody Body, ISymbol Instance)>> _foreign = new Dictionary<ISymbol, List<(MemberBody, ISymbol)>>(SymbolEqualityComparer.Default);
 
+        private readonly KnownSymbols _symbols;
+        private readonly Dictionary<ITypeSymbol, bool> _transportTypes = new Dictionary<ITypeSymbol, bool>(SymbolEqualityComparer.Default);
+
         public BodyIndex(IEnumerable<MemberBody> bodies, KnownSymbols symbols)
         {
+            _symbols = symbols;
             var seen = new HashSet<SyntaxNode>();
             foreach (var body in bodies)
             {
@@ -79,7 +83,7 @@ namespace CloseNotify.Analyzers.Paths
                             Add(_assignments, OperationHelpers.ReferencedSymbol(coalesce.Target)!, (body, coalesce.Value));
                             break;
                         case IMemberReferenceOperation { Instance: { } instance } reference and (IFieldReferenceOperation or IPropertyReferenceOperation)
-                            when instance is not IInstanceReferenceOperation && (symbols.IsSocketLike(reference.Type) || symbols.IsStreamType(reference.Type))
+                            when instance is not IInstanceReferenceOperation && IsTransportType(reference.Type)
                             && OperationHelpers.ReferencedSymbol(instance) is { } holder:
                             // session.Socket: a transport read from another object (TLS004 across types).
                             Add(_foreign, reference.Member.OriginalDefinition, (body, holder));
@@ -90,6 +94,22 @@ namespace CloseNotify.Analyzers.Paths
         }
 
         public List<MemberBody> Bodies { get; } = new List<MemberBody>();
+
+        private bool IsTransportType(ITypeSymbol? type)
+        {
+            if (type == null)
+            {
+                return false;
+            }
+
+            if (!_transportTypes.TryGetValue(type, out var answer))
+            {
+                answer = _symbols.IsSocketLike(type) || _symbols.IsStreamType(type);
+                _transportTypes.Add(type, answer);
+            }
+
+            return answer;
+        }
 
         public bool TryGetBody(IMethodSymbol method, out MemberBody body) => _byOwner.TryGetValue(method.OriginalDefinition, out body);
 
