@@ -271,14 +271,31 @@ static class Filters
 }", version);
 
         // The SslStream is never disposed or shut down anywhere; the socket is taken out of its field and shut down, closed
-        // and disposed by a helper the public Dispose calls: one finding, in the helper.
+        // and disposed by a helper the public Dispose calls (its optional parameter's default value is a body of its own):
+        // one finding, in the helper.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Reports_a_socket_disposed_under_a_TLS_stream_never_disposed(LanguageVersion version) =>
             Verify.AnalyzerAsync(Usings + @"using System.Net;
 
+sealed class Bridge
+{
+    private Link _physical;
+
+    public void Attach(Link link) => _physical = link;
+
+    public void OnDisconnected(Link link)
+    {
+        if (link == _physical)
+        {
+            _physical = null;
+        }
+    }
+}
+
 sealed class Link : IDisposable
 {
+    private readonly Bridge _bridge = new Bridge();
     private Socket _socket;
     private Stream _stream;
 
@@ -309,11 +326,13 @@ sealed class Link : IDisposable
 
     public void Dispose() => Shutdown();
 
-    internal void Shutdown()
+    internal void Shutdown(bool disposing = true)
     {
         var socket = Interlocked.Exchange(ref _socket, null);
         if (socket != null)
         {
+            // The bridge keeps this link (and so, through it, the TLS stream): telling it is no close.
+            _bridge.OnDisconnected(this);
             try
             {
                 {|TLS004:socket.Shutdown(SocketShutdown.Both)|};
