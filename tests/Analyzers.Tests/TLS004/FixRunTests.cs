@@ -23,7 +23,7 @@ namespace CloseNotify.Analyzers.Tests.TLS004
         [Fact]
         public async Task The_fixed_kick_sends_close_notify_and_the_original_does_not()
         {
-            var source = DiagnosticsTests.Usings + FieldDiagnosticsTests.Session + FixTests.Manager;
+            var source = DiagnosticsTests.Usings + OtherTypesDiagnosticsTests.Session + FixTests.Manager;
             var fixedSource = await WithFlowModel.FixAsync(source, LanguageVersion.CSharp7_3);
             var original = source.Replace("{|TLS004:", string.Empty).Replace("|}", string.Empty);
 

@@ -257,8 +257,8 @@ sealed class Connection : IDisposable
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public async Task Closes_the_sessions_TLS_stream_before_another_class_shuts_its_socket_down(LanguageVersion version)
         {
-            var fixedSource = await WithFlowModel.FixAsync(Usings + FieldDiagnosticsTests.Session + Manager, version);
-            Assert.Equal(Usings + FieldDiagnosticsTests.Session + @"
+            var fixedSource = await WithFlowModel.FixAsync(Usings + OtherTypesDiagnosticsTests.Session + Manager, version);
+            Assert.Equal(Usings + OtherTypesDiagnosticsTests.Session + @"
 sealed class SessionManager
 {
     private readonly List<Session> _sessions = new List<Session>();
@@ -315,7 +315,7 @@ sealed class SessionManager
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public async Task Offers_no_fix_when_the_TLS_stream_is_private_to_the_other_class(LanguageVersion version)
         {
-            var source = Usings + FieldDiagnosticsTests.Session.Replace("    internal SslStream Ssl => _ssl;\n\n", string.Empty) + Manager;
+            var source = Usings + OtherTypesDiagnosticsTests.Session.Replace("    internal SslStream Ssl => _ssl;\n\n", string.Empty) + Manager;
             var fixedSource = await WithFlowModel.FixAsync(source, version);
             Assert.DoesNotContain("TlsClose.Notify(session", fixedSource, System.StringComparison.Ordinal);
         }
