@@ -28,7 +28,7 @@ namespace CloseNotify.Package.Tests
     }
 
     /// <summary>
-    /// Packs the current sources once (both packages) into a local feed in a fresh temporary folder, next to a NuGet.config that
+    /// Packs the current sources once (the three packages) into a local feed in a fresh temporary folder, next to a NuGet.config that
     /// sees only that feed (for CloseNotify) and the machine's own upstream source (for everything else), and a
     /// fresh global packages folder, so that a CloseNotify left in ~/.nuget/packages by an earlier run is never used.
     /// The folder is deleted at the end (set CLOSENOTIFY_KEEP_PACKAGE_TESTS=1 to keep it).
@@ -42,6 +42,9 @@ namespace CloseNotify.Package.Tests
 
         /// <summary>The analyzers and fixes alone.</summary>
         public const string AnalyzersPackage = "CloseNotify.Analyzers";
+
+        /// <summary>The loopback TLS peer for driver tests.</summary>
+        public const string TestingPackage = "CloseNotify.Testing";
 
         public static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(5);
         public static readonly TimeSpan StepTimeout = TimeSpan.FromMinutes(3);
@@ -62,11 +65,12 @@ namespace CloseNotify.Package.Tests
                 Directory.CreateDirectory(PackagesFolder);
                 WriteBuildGuards();
 
-                // The two package projects of `dotnet pack Analyzers.sln`, packed one after the other (the second finds
+                // The three package projects of `dotnet pack Analyzers.sln`, packed one after the other (the second finds
                 // its analyzer builds up to date). Packing the solution itself would rebuild the test projects under
                 // the running tests.
                 RuntimePackagePath = Pack(Path.Combine("src", "Package", "Runtime", "CloseNotify.Package.csproj"), RuntimePackage);
                 AnalyzersPackagePath = Pack(Path.Combine("src", "Package", "Analyzers", "CloseNotify.Analyzers.Package.csproj"), AnalyzersPackage);
+                TestingPackagePath = Pack(Path.Combine("src", "Package", "Testing", "CloseNotify.Testing.Package.csproj"), TestingPackage);
 
                 // NUGET_PACKAGES wins over any NuGet.config: set it too, so that a user's own setting cannot leak in.
                 Environment = new Dictionary<string, string> { ["NUGET_PACKAGES"] = PackagesFolder };
@@ -94,6 +98,8 @@ namespace CloseNotify.Package.Tests
         public string RuntimePackagePath { get; }
 
         public string AnalyzersPackagePath { get; }
+
+        public string TestingPackagePath { get; }
 
         public string NuGetConfig { get; }
 
@@ -212,6 +218,7 @@ namespace CloseNotify.Package.Tests
     <packageSource key=""closenotify-local"">
       <package pattern=""{RuntimePackage}"" />
       <package pattern=""{AnalyzersPackage}"" />
+      <package pattern=""{TestingPackage}"" />
     </packageSource>
 {string.Concat(upstream.Select(u => $"    <packageSource key=\"{u.Key}\">\n      <package pattern=\"*\" />\n    </packageSource>\n"))}  </packageSourceMapping>
 </configuration>

@@ -4,6 +4,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
@@ -41,7 +42,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 5000));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = 5000 });
 
             var result = await CloseWithoutShutdown(pair.Ours, mode, Bounds(drainMilliseconds: 5000));
 
@@ -50,7 +51,7 @@ namespace CloseNotify.Runtime.Tests
             Assert.Null(result.BenignError);
             Assert.True(result.Elapsed < TimeSpan.FromSeconds(2), $"the FIN made the peer close, the drain must not wait for the time-out: {result}");
             var peer = await Bounded.Wait(pair.PeerDone);
-            Assert.True(peer.SawEnd && !peer.SawCloseNotify, peer.ToString());
+            Assert.True(peer.Outcome == PeerCloseOutcome.FinWithoutCloseNotify, peer.ToString());
             await AssertDisposed(pair.Ours);
         }
 

@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
@@ -33,14 +34,14 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 5000));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = 5000 });
             await Bounded.Wait(pair.Ours.ShutdownAsync());
 
             var result = await Close(pair.Ours, mode);
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(5000, result.BytesDrained);
-            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify());
         }
 
         [Theory]
@@ -182,7 +183,7 @@ namespace CloseNotify.Runtime.Tests
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(1, ((CountingSslStream)pair.Ours).ShutdownCalls);
-            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify());
         }
 
         [Theory]

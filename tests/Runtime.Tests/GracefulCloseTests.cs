@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using Xunit.Abstractions;
 using static CloseNotify.Runtime.Tests.Matrix;
 
@@ -28,7 +29,7 @@ namespace CloseNotify.Runtime.Tests
             Assert.Equal(0, result.BytesDrained);
             Assert.Null(result.BenignError);
             var peer = await Bounded.Wait(pair.PeerDone);
-            Assert.True(peer.SawCloseNotify, peer.ToString());
+            Assert.True(peer.SawCloseNotify(), peer.ToString());
             await AssertDisposed(pair.Ours);
         }
 
@@ -44,7 +45,7 @@ namespace CloseNotify.Runtime.Tests
 
             Assert.Equal(TlsCloseOutcome.EndOfStream, result.Outcome);
             Assert.Null(result.BenignError);
-            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify());
             await AssertDisposed(pair.Ours);
         }
 
@@ -54,7 +55,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.CloseWithoutCloseNotify));
+            pair.StartPeer(new PeerScript { Reply = PeerReply.Fin });
 
             var result = await Close(pair.Ours, mode);
 
@@ -70,7 +71,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol, observe: false);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.CloseWithoutCloseNotify));
+            pair.StartPeer(new PeerScript { Reply = PeerReply.Fin });
 
             var result = await Close(pair.Ours, mode);
 
@@ -84,7 +85,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.Reset));
+            pair.StartPeer(new PeerScript { Reply = PeerReply.Reset });
 
             var result = await Close(pair.Ours, mode);
 
@@ -101,12 +102,12 @@ namespace CloseNotify.Runtime.Tests
             const int Sent = 100_000;
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: Sent));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = Sent });
 
             var result = await Close(pair.Ours, mode);
 
             var peer = await Bounded.Wait(pair.PeerDone);
-            Assert.Null(peer.WriteError);
+            Assert.Null(peer.SendError);
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(Sent, result.BytesDrained);
             Assert.Null(result.BenignError);
@@ -118,14 +119,14 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            await Bounded.Wait(pair.Peer.ShutdownAsync());
+            await pair.Peer.CloseNotifyAsync();
             Assert.Equal(0, await Bounded.Wait(pair.Ours.ReadAsync(new byte[1])));
-            pair.StartPeer(new PeerScript(PeerClose.CloseWithoutCloseNotify));
+            pair.StartPeer(new PeerScript { Reply = PeerReply.Fin });
 
             var result = await Close(pair.Ours, mode);
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
-            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify);
+            Assert.True((await Bounded.Wait(pair.PeerDone)).SawCloseNotify());
         }
 
         [Theory]
@@ -135,7 +136,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await TlsPair.ConnectAsync(new PairOptions());
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 1));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = 1 });
 
             var result = await Close(pair.Ours, mode, Bounds(maxBytes: 0));
 
@@ -167,7 +168,7 @@ namespace CloseNotify.Runtime.Tests
             const long Limit = 4 * 1024 * 1024;
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.Trickle, ChunkBytes: 16 * 1024));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = -1, ChunkSize = 16 * 1024 });
 
             // Process-wide count: it includes the peer's own writes, so the bound is loose but still far below what
             // buffering the drained bytes would cost.
@@ -189,7 +190,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.Trickle, ChunkBytes: 100, Interval: TimeSpan.FromMilliseconds(20)));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = -1, ChunkSize = 100, ChunkInterval = TimeSpan.FromMilliseconds(20) });
 
             var result = await Close(pair.Ours, mode, Bounds(drainMilliseconds: 400));
 

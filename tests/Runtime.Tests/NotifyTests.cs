@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.OpenSsl;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
@@ -30,7 +31,7 @@ namespace CloseNotify.Runtime.Tests
 
             Assert.True(sent);
             var peer = await Bounded.Wait(pair.PeerDone);
-            Assert.True(peer.SawCloseNotify, peer.ToString());
+            Assert.True(peer.SawCloseNotify(), peer.ToString());
             await AssertDisposed(pair.Ours);
         }
 

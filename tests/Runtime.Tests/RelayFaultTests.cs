@@ -3,6 +3,7 @@ using System.IO;
 using System.Security.Authentication;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
@@ -17,7 +18,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol, relay: true);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.Trickle, ChunkBytes: 16 * 1024));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = -1, ChunkSize = 16 * 1024 });
             pair.Relay!.ResetAfter(role, 200_000);
 
             var result = await Close(pair.Ours, mode, Bounds(drainMilliseconds: 5000, maxBytes: 50_000_000));
@@ -66,7 +67,7 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await Connect(role, protocol, relay: true);
             await pair.PingAsync();
-            pair.StartPeer(new PeerScript(PeerClose.SendDataThenCloseNotify, DataBytes: 1000));
+            pair.StartPeer(new PeerScript { SendAfterCloseNotify = 1000 });
             pair.Relay!.CorruptNextTo(role);
 
             var error = await Bounded.Catch(() => Close(pair.Ours, mode));

@@ -7,6 +7,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
@@ -76,7 +77,7 @@ namespace CloseNotify.Runtime.Tests
             await using var pair = await Connect(Role.Client, SslProtocols.Tls13, relay: true);
             await pair.PingAsync();
             pair.Relay!.CutAfter(Role.Client, 100, reset: false);
-            await Bounded.Wait(pair.Peer.WriteAsync(new byte[1000]).AsTask());
+            await pair.Peer.SendAsync(new byte[1000]);
 
             var error = await Bounded.Catch(async () =>
             {
@@ -164,7 +165,7 @@ namespace CloseNotify.Runtime.Tests
             await using var pair = await Connect(Role.Client, SslProtocols.Tls13, relay: true);
             await pair.PingAsync();
             pair.Relay!.CorruptNextTo(Role.Client);
-            await Bounded.Wait(pair.Peer.WriteAsync(new byte[100]).AsTask());
+            await pair.Peer.SendAsync(new byte[100]);
 
             var error = await Bounded.Catch(() => pair.Ours.ReadAsync(new byte[100]).AsTask());
 
@@ -221,8 +222,7 @@ namespace CloseNotify.Runtime.Tests
 
         private static void ResetPeer(TlsPair pair)
         {
-            pair.PeerSocket.LingerState = new LingerOption(true, 0);
-            pair.PeerSocket.Dispose();
+            pair.Peer.Reset();
         }
 
         private static async Task<Exception> WriteUntilItFails(Stream stream)

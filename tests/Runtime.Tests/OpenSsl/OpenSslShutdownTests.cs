@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.Peers;
+using CloseNotify.Testing;
 
 namespace CloseNotify.Runtime.Tests.OpenSsl
 {
@@ -55,15 +56,15 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public async Task Completes_when_the_peer_sent_its_close_notify_first(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.ClosesFirst);
+            using var peer = Serve(protocol, PeerScript.CloseFirst);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
-            await peer.Authenticated.WaitAsync(PeerTimeout);
+            await peer.WaitForHandshakeAsync();
 
             var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(LibSsl.SentShutdown | LibSsl.ReceivedShutdown, connection.ShutdownState);
-            await peer.Completion.WaitAsync(PeerTimeout); // the peer's read ended at our close_notify
+            Assert.True((await peer.WaitForCloseNotifyAsync(PeerTimeout)).SawCloseNotify()); // the peer read our close_notify
         }
 
         [Theory]
@@ -94,7 +95,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public void A_second_unlooped_SSL_shutdown_returns_WANT_READ_on_a_non_blocking_socket(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Silent);
+            using var peer = Serve(protocol, PeerScript.Silent);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
 
             var first = LibSsl.SSL_shutdown(connection.Ssl);
@@ -113,7 +114,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         public void Drains_data_sent_after_a_callers_own_single_SSL_shutdown(SslProtocols protocol)
         {
             // The peer answers our close_notify with data first, 100 ms late: the data lands while the driver waits.
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(100_000, TimeSpan.FromMilliseconds(100)));
+            using var peer = Serve(protocol, new PeerScript { SendAfterCloseNotify = 100_000, ReplyDelay = TimeSpan.FromMilliseconds(100) });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
             Assert.Equal(0, LibSsl.SSL_shutdown(connection.Ssl)); // the caller's own first call: close_notify sent
 
@@ -130,9 +131,9 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         public async Task Times_out_when_our_close_notify_cannot_even_be_sent(SslProtocols protocol)
         {
             // A peer that stopped reading: once both socket buffers are full, SSL_shutdown reports SSL_ERROR_WANT_WRITE.
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Silent);
+            using var peer = Serve(protocol, new PeerScript { Opening = PeerOpening.StopReading });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
-            await peer.Authenticated.WaitAsync(PeerTimeout); // bytes after our Finished must not reach its handshake
+            await peer.WaitForHandshakeAsync(); // bytes after our Finished must not reach its handshake
             connection.FillUntilWouldBlock();
             var bound = TimeSpan.FromMilliseconds(500);
 
@@ -146,7 +147,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public void Times_out_within_the_bound_when_the_peer_never_answers(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Silent);
+            using var peer = Serve(protocol, PeerScript.Silent);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
             var bound = TimeSpan.FromMilliseconds(500);
 
@@ -179,21 +180,22 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public async Task Drains_and_counts_data_the_peer_sends_after_our_close_notify(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(100_000));
+            using var peer = Serve(protocol, new PeerScript { SendAfterCloseNotify = 100_000 });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
 
             var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
 
             Assert.Equal(TlsCloseOutcome.Clean, result.Outcome);
             Assert.Equal(100_000, result.BytesDrained);
-            await peer.Completion.WaitAsync(PeerTimeout); // the peer's writes and its close_notify all succeeded
+            var peerReport = await peer.UntilAsync(r => r.PeerSentCloseNotify); // the peer's writes and its close_notify all succeeded
+            Assert.True(peerReport.SendError == null && peerReport.BytesSent == 100_000, peerReport.ToString());
         }
 
         [Theory]
         [MemberData(nameof(Versions))]
         public void Stops_at_the_byte_limit_when_the_peer_keeps_sending(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(100_000));
+            using var peer = Serve(protocol, new PeerScript { SendAfterCloseNotify = 100_000 });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
 
             var result = OpenSslShutdown.Drive(
@@ -207,7 +209,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public void Reports_a_peer_that_closes_TCP_without_close_notify(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.ClosesWithoutCloseNotify);
+            using var peer = Serve(protocol, new PeerScript { Reply = PeerReply.Fin });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
 
             var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
@@ -233,7 +235,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public void Reports_a_peer_that_resets_after_our_close_notify(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Resets);
+            using var peer = Serve(protocol, new PeerScript { Reply = PeerReply.Reset });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
 
             var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
@@ -245,9 +247,9 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public async Task Reports_a_peer_that_reset_before_our_close_notify(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.ResetsAtOnce);
+            using var peer = Serve(protocol, new PeerScript { Opening = PeerOpening.Reset });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
-            await peer.Completion.WaitAsync(PeerTimeout);
+            await peer.UntilAsync(r => r.PeerEndedConnection);
             await Task.Delay(100); // on loopback the RST is delivered during the peer's close(); this only adds slack
 
             var result = OpenSslShutdown.Drive(connection.Ssl, Bounded, CancellationToken.None);
@@ -260,7 +262,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         public void Loops_through_the_callers_own_binding(SslProtocols protocol)
         {
             // The peer answers 200 ms late, so the driver must wait for the socket at least once.
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.Answers(TimeSpan.FromMilliseconds(200)));
+            using var peer = Serve(protocol, new PeerScript { ReplyDelay = TimeSpan.FromMilliseconds(200) });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
             var binding = new CountingCallerBinding(connection.Socket);
 
@@ -277,10 +279,10 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [MemberData(nameof(Versions))]
         public async Task Reports_data_it_cannot_drain_through_a_binding_without_the_shutdown_state(SslProtocols protocol)
         {
-            using var peer = DotNetTlsServer.Start(protocol, DotNetTlsServer.SendsAfterCloseNotify(1000));
+            using var peer = Serve(protocol, new PeerScript { SendAfterCloseNotify = 1000 });
             using var connection = OpenSslConnection.Connect(peer.EndPoint, protocol);
             Assert.Equal(0, LibSsl.SSL_shutdown(connection.Ssl)); // the caller's own first call
-            await peer.Completion.WaitAsync(PeerTimeout);        // its data and close_notify are waiting unread
+            await peer.UntilAsync(r => r.PeerSentCloseNotify); // its data and close_notify are waiting unread
 
             // This binding cannot tell the driver that close_notify was already sent, so the driver's SSL_shutdown is
             // the second: it reads, meets application data, and OpenSSL fails the SSL* (APPLICATION_DATA_AFTER_CLOSE_NOTIFY).
@@ -319,7 +321,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [Fact]
         public void Times_out_through_the_SafeHandle_overload_with_options()
         {
-            using var peer = DotNetTlsServer.Start(SslProtocols.Tls13, DotNetTlsServer.Silent);
+            using var peer = Serve(SslProtocols.Tls13, PeerScript.Silent);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, SslProtocols.Tls13);
             var bound = TimeSpan.FromMilliseconds(300);
 
@@ -332,7 +334,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [Fact]
         public void Refuses_a_closed_SafeHandle()
         {
-            using var peer = DotNetTlsServer.Start(SslProtocols.Tls13, DotNetTlsServer.Silent);
+            using var peer = Serve(SslProtocols.Tls13, PeerScript.Silent);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, SslProtocols.Tls13);
             connection.Handle.Dispose();
 
@@ -342,7 +344,7 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         [Fact]
         public void Stops_promptly_when_cancelled_while_the_peer_is_silent()
         {
-            using var peer = DotNetTlsServer.Start(SslProtocols.Tls13, DotNetTlsServer.Silent);
+            using var peer = Serve(SslProtocols.Tls13, PeerScript.Silent);
             using var connection = OpenSslConnection.Connect(peer.EndPoint, SslProtocols.Tls13);
             using var cancellation = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
@@ -364,5 +366,9 @@ namespace CloseNotify.Runtime.Tests.OpenSsl
         // a slice plus scheduling noise.
         private static void AssertWithinBound(TimeSpan bound, TimeSpan elapsed) =>
             Assert.InRange(elapsed, bound, bound + TimeSpan.FromSeconds(1.5));
+
+        /// <summary>The kit's peer as the server the OpenSSL connection under test closes against.</summary>
+        private static TlsPeer Serve(SslProtocols protocol, PeerScript script) =>
+            TlsPeer.StartServer(new TlsPeerOptions { Protocols = protocol, Script = script });
     }
 }

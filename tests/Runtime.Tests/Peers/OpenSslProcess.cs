@@ -105,14 +105,23 @@ namespace CloseNotify.Runtime.Tests.Peers
         /// <summary>Starts <c>openssl s_client</c> towards <paramref name="port"/> on loopback. It does not wait: s_client
         /// buffers its stdout (a pipe) until it exits, so its <c>CONNECTED(…)</c> line cannot serve as a sign; the
         /// caller's bounded accept and handshake on <paramref name="port"/> are the sign instead.</summary>
-        public static OpenSslProcess StartClient(int port, SslProtocols protocol, params string[] flags)
+        public static OpenSslProcess StartClient(int port, SslProtocols protocol, params string[] flags) =>
+            StartClient(port, protocol, ignoreEof: true, flags);
+
+        /// <summary>Starts <c>openssl s_client</c>; without <paramref name="ignoreEof"/> it closes when its stdin ends
+        /// (<see cref="EndInput"/>): close_notify, a FIN, a drain of up to 0.5 s, then the socket is closed.</summary>
+        public static OpenSslProcess StartClient(int port, SslProtocols protocol, bool ignoreEof, params string[] flags)
         {
             Prerequisites.Require();
             var arguments = new List<string>
             {
-                "s_client", "-connect", $"127.0.0.1:{port}", "-CAfile", TestCertificate.Instance.CertificatePemPath,
-                "-ign_eof", VersionFlag(protocol),
+                "s_client", "-connect", $"127.0.0.1:{port}", "-CAfile", TestCertificate.Instance.CertificatePemPath, VersionFlag(protocol),
             };
+            if (ignoreEof)
+            {
+                arguments.Add("-ign_eof");
+            }
+
             arguments.AddRange(flags);
             return Start(arguments, port);
         }
@@ -165,6 +174,9 @@ namespace CloseNotify.Runtime.Tests.Peers
             process.StandardInput.Write(text);
             process.StandardInput.Flush();
         }
+
+        /// <summary>Closes the process's stdin: an s_client started without -ign_eof then closes the connection.</summary>
+        public void EndInput() => process.StandardInput.Close();
 
         /// <summary>s_server only: makes it close the TCP connection without sending close_notify (its <c>q</c> command).</summary>
         public void CloseWithoutCloseNotify() => Send("q\n");

@@ -4,8 +4,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
-using System.Threading;
 using System.Threading.Tasks;
+using CloseNotify.Testing;
 
 namespace CloseNotify.Runtime.Tests.Peers
 {
@@ -42,25 +42,21 @@ namespace CloseNotify.Runtime.Tests.Peers
     }
 
     /// <summary>A TLS connection over loopback between "our" SslStream (the one the test closes with
-    /// <see cref="TlsClose"/>) and a scripted .NET SslStream peer, optionally through a <see cref="TcpRelay"/>.</summary>
+    /// <see cref="TlsClose"/>) and the kit's <see cref="TlsPeer"/>, optionally through a <see cref="TcpRelay"/>. The
+    /// peer records how we closed and answers as its script says (<see cref="StartPeer"/>).</summary>
     public sealed class TlsPair : IAsyncDisposable
     {
-        private readonly CancellationTokenSource end = new CancellationTokenSource();
-        private readonly TaskCompletionSource<bool> peerEnded = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private TlsPair(PairOptions options, Socket ourSocket, Socket peerSocket, TcpRelay? relay)
+        private TlsPair(PairOptions options, Socket ourSocket, TlsPeer peer, TcpRelay? relay)
         {
             Options = options;
             OurSocket = ourSocket;
-            PeerSocket = peerSocket;
+            Peer = peer;
             Relay = relay;
             OurNetworkStream = new NetworkStream(ourSocket, ownsSocket: true);
             var bottom = options.HideSocket ? new OpaqueStream(OurNetworkStream) : (Stream)OurNetworkStream;
             OurTransport = options.ObserveTransport ? new TlsTransport(bottom) : null;
             var inner = (Stream?)OurTransport ?? bottom;
             Ours = options.CreateOurs?.Invoke(inner, options.LeaveInnerStreamOpen) ?? new SslStream(inner, options.LeaveInnerStreamOpen);
-            PeerTransport = new TlsTransport(new NetworkStream(peerSocket, ownsSocket: true));
-            Peer = new SslStream(PeerTransport);
         }
 
         public PairOptions Options { get; }
@@ -74,42 +70,49 @@ namespace CloseNotify.Runtime.Tests.Peers
 
         public TlsTransport? OurTransport { get; }
 
-        /// <summary>The peer's TLS stream; its transport is observed so that it can tell our close_notify from our FIN.</summary>
-        public SslStream Peer { get; }
-
-        public TlsTransport PeerTransport { get; }
-
-        public Socket PeerSocket { get; }
+        /// <summary>The other end: the kit's peer, which records how we closed.</summary>
+        public TlsPeer Peer { get; }
 
         public TcpRelay? Relay { get; }
 
-        /// <summary>Completes when the peer's script is over.</summary>
-        public Task<PeerReport> PeerDone { get; private set; } = Task.FromResult(new PeerReport());
+        /// <summary>What the peer saw of our close, once the connection is over (or after the peer's wait bound).</summary>
+        public Task<PeerCloseReport> PeerDone => Peer.WaitForCloseAsync();
 
         /// <summary>Connects and authenticates both ends (bounded).</summary>
         public static async Task<TlsPair> ConnectAsync(PairOptions options)
         {
-            using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            listener.Listen(1);
-            var relay = options.Relay ? TcpRelay.Start((IPEndPoint)listener.LocalEndPoint!) : null;
-            var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            var accepting = listener.AcceptAsync();
-            await Bounded.Wait(client.ConnectAsync(relay?.EndPoint ?? (IPEndPoint)listener.LocalEndPoint!));
-            var server = await Bounded.Wait(accepting);
-            server.NoDelay = true;
+            var peerOptions = new TlsPeerOptions { Protocols = options.Protocol, Timeout = Bounded.Step };
+            Socket ourSocket;
+            TlsPeer peer;
+            TcpRelay? relay = null;
+            if (options.Ours == Role.Client)
+            {
+                peer = TlsPeer.StartServer(peerOptions);
+                relay = options.Relay ? TcpRelay.Start(peer.EndPoint) : null;
+                ourSocket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await Bounded.Wait(ourSocket.ConnectAsync(relay?.EndPoint ?? peer.EndPoint));
+            }
+            else
+            {
+                using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+                listener.Listen(1);
+                relay = options.Relay ? TcpRelay.Start((IPEndPoint)listener.LocalEndPoint!) : null;
+                peer = TlsPeer.StartClient(relay?.EndPoint ?? (IPEndPoint)listener.LocalEndPoint!, peerOptions);
+                ourSocket = await Bounded.Wait(listener.AcceptAsync());
+                ourSocket.NoDelay = true;
+            }
+
             if (relay != null)
             {
                 await Bounded.Wait(relay.Connected);
             }
 
-            var pair = options.Ours == Role.Client
-                ? new TlsPair(options, client, server, relay)
-                : new TlsPair(options, server, client, relay);
-            var (clientSsl, serverSsl) = options.Ours == Role.Client ? (pair.Ours, pair.Peer) : (pair.Peer, pair.Ours);
-            await Bounded.Wait(Task.WhenAll(
-                clientSsl.AuthenticateAsClientAsync(ClientOptions(options.Protocol)),
-                serverSsl.AuthenticateAsServerAsync(ServerOptions(options.Protocol))));
+            var pair = new TlsPair(options, ourSocket, peer, relay);
+            await Bounded.Wait(options.Ours == Role.Client
+                ? pair.Ours.AuthenticateAsClientAsync(ClientOptions(options.Protocol))
+                : pair.Ours.AuthenticateAsServerAsync(ServerOptions(options.Protocol)));
+            await peer.WaitForHandshakeAsync();
             return pair;
         }
 
@@ -117,9 +120,7 @@ namespace CloseNotify.Runtime.Tests.Peers
         {
             TargetHost = "localhost",
             EnabledSslProtocols = protocol,
-            RemoteCertificateValidationCallback = trustTestCertificate
-                ? (_, certificate, _, _) => certificate != null && certificate.GetCertHashString() == TestCertificate.Instance.Certificate.GetCertHashString()
-                : null,
+            RemoteCertificateValidationCallback = trustTestCertificate ? TestCertificate.Instance.Peer.ValidationCallback : null,
         };
 
         public static SslServerAuthenticationOptions ServerOptions(SslProtocols protocol) => new SslServerAuthenticationOptions
@@ -128,115 +129,62 @@ namespace CloseNotify.Runtime.Tests.Peers
             EnabledSslProtocols = protocol,
         };
 
-        /// <summary>Starts the peer's script: it reads and discards until our end, then acts as told.</summary>
-        public void StartPeer(PeerScript script) => PeerDone = RunPeerAsync(script);
+        /// <summary>Sets how the peer answers our close (it reads and records from the handshake on).</summary>
+        public void StartPeer(PeerScript script) => Peer.Script = script;
 
         /// <summary>Exchanges one message each way, so that the connection has carried application data.</summary>
         public async Task PingAsync()
         {
             var buffer = new byte[4];
             await Bounded.Wait(Ours.WriteAsync(new byte[] { 1, 2, 3, 4 }).AsTask());
-            await Bounded.Wait(Peer.ReadExactlyAsync(buffer).AsTask());
-            await Bounded.Wait(Peer.WriteAsync(buffer).AsTask());
+            await Peer.SendAsync(await Peer.ReceiveAsync(4));
             await Bounded.Wait(Ours.ReadExactlyAsync(buffer).AsTask());
         }
 
-        /// <summary>Ends the peer's script and closes everything that is left.</summary>
-        public async ValueTask DisposeAsync()
+        /// <summary>Stops the peer and closes everything that is left.</summary>
+        public ValueTask DisposeAsync()
         {
-            end.Cancel();
-            peerEnded.TrySetResult(true);
             try
             {
-                await PeerDone.WaitAsync(Bounded.Step);
+                // Dispose, not DisposeAsync: the kit's netstandard2.0 build (Runtime.NetStandard20.Tests) has only the former.
+                Peer.Dispose();
             }
             finally
             {
-                Peer.Dispose();
                 Ours.Dispose();
                 OurSocket.Dispose();
-                PeerSocket.Dispose();
                 Relay?.Dispose();
-                end.Dispose();
             }
-        }
 
-        private async Task<PeerReport> RunPeerAsync(PeerScript script)
+            return default;
+        }
+    }
+
+    /// <summary>The questions the runtime tests ask of the peer's report.</summary>
+    public static class PeerReports
+    {
+        /// <summary>Polls the peer's report until <paramref name="condition"/> holds (bounded by <see cref="Bounded.Step"/>).</summary>
+        public static async Task<PeerCloseReport> UntilAsync(this TlsPeer peer, Func<PeerCloseReport, bool> condition)
         {
-            await Task.Yield();
-            var report = new PeerReport();
-            var buffer = new byte[16 * 1024];
-            try
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            for (var report = peer.CurrentReport(); ; report = peer.CurrentReport())
             {
-                while (true)
+                if (condition(report))
                 {
-                    if (await Peer.ReadAsync(buffer, end.Token) == 0)
-                    {
-                        report.SawEnd = true;
-                        report.SawCloseNotify = !PeerTransport.ReachedEnd;
-                        break;
-                    }
+                    return report;
                 }
-            }
-            catch (Exception e)
-            {
-                report.ReadError = e;
-                return report;
-            }
 
-            try
-            {
-                await ActAsync(script, report);
-            }
-            catch (Exception e)
-            {
-                report.WriteError = e;
-            }
+                if (clock.Elapsed > Bounded.Step)
+                {
+                    throw new TimeoutException($"The peer never reached the expected state: {report}");
+                }
 
-            return report;
+                await Task.Delay(10);
+            }
         }
 
-        private async Task ActAsync(PeerScript script, PeerReport report)
-        {
-            switch (script.Close)
-            {
-                case PeerClose.AnswerCloseNotify:
-                    await Peer.ShutdownAsync();
-                    Peer.Dispose();
-                    break;
-                case PeerClose.CloseWithoutCloseNotify:
-                    Peer.Dispose();
-                    break;
-                case PeerClose.Reset:
-                    // The socket is closed first: NetworkStream.Dispose shuts the socket down (a FIN) before closing it.
-                    PeerSocket.LingerState = new LingerOption(true, 0);
-                    PeerSocket.Dispose();
-                    Peer.Dispose();
-                    break;
-                case PeerClose.SendDataThenCloseNotify:
-                    var data = new byte[script.DataBytes];
-                    await Peer.WriteAsync(data, end.Token);
-                    report.BytesSent = data.Length;
-                    await Peer.ShutdownAsync();
-                    Peer.Dispose();
-                    break;
-                case PeerClose.NeverAnswer:
-                    await peerEnded.Task;
-                    break;
-                case PeerClose.Trickle:
-                    var chunk = new byte[script.ChunkBytes];
-                    while (!end.IsCancellationRequested)
-                    {
-                        await Peer.WriteAsync(chunk, end.Token);
-                        report.BytesSent += chunk.Length;
-                        if (script.Interval > TimeSpan.Zero)
-                        {
-                            await Task.Delay(script.Interval, end.Token);
-                        }
-                    }
-
-                    break;
-            }
-        }
+        /// <summary>Our close_notify reached the peer (whatever ended TCP after it).</summary>
+        public static bool SawCloseNotify(this PeerCloseReport report) =>
+            report.Outcome is PeerCloseOutcome.CloseNotifyOnly or PeerCloseOutcome.CloseNotifyThenFin or PeerCloseOutcome.CloseNotifyThenReset;
     }
 }
