@@ -64,9 +64,14 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary><c>e is IOException || e is ObjectDisposedException</c> (<paramref name="outer"/>), then the same of
-        /// <c>e.InnerException</c> (<paramref name="inner"/>): the errors of a peer that reset or closed, or of a stream
-        /// already closed, in plain BCL code (C# 7.3).</summary>
-        public ExpressionSyntax BenignTypesFilter(ExpressionSyntax error, bool outer, bool inner)
+        /// <c>e.InnerException</c> (<paramref name="inner"/>: only where the error arrives wrapped, in the AggregateException of
+        /// <c>Wait()</c> or <c>Result</c>): the errors of a peer that reset or closed, or of a stream already closed, in plain
+        /// BCL code (C# 7.3). Given the <paramref name="stream"/> being closed, also what a close raises on a stream with no
+        /// session (never authenticated, a failed handshake) or shut down already, told apart from a bug by the stream's
+        /// state as <c>TlsErrors.IsBenign(e, stream)</c> does: <c>(e is InvalidOperationException || e is
+        /// AuthenticationException) &amp;&amp; !stream.CanWrite</c> (<c>stream?.CanWrite != true</c> when it may be null). That
+        /// error is raised before the close's task exists, so it is never wrapped.</summary>
+        public ExpressionSyntax BenignTypesFilter(ExpressionSyntax error, bool outer, bool inner, ExpressionSyntax? stream = null, bool streamMaybeNull = false)
         {
             var tested = new List<ExpressionSyntax>();
             if (outer)
@@ -80,9 +85,22 @@ namespace CloseNotify.CodeFixes
             }
 
             // Folded to the left, as the parser reads a || b || c.
-            return tested
+            var filter = tested
                 .SelectMany(value => new[] { Is(value, "System.IO.IOException"), Is(value, "System.ObjectDisposedException") })
                 .Aggregate(Or);
+            if (stream == null || !outer)
+            {
+                return filter;
+            }
+
+            var noSession = ParenthesizedExpression(Or(Is(error, "System.InvalidOperationException"), Is(error, "System.Security.Authentication.AuthenticationException")));
+            ExpressionSyntax cannotWrite = streamMaybeNull
+                ? BinaryExpression(
+                    SyntaxKind.NotEqualsExpression,
+                    ConditionalAccessExpression(stream, MemberBindingExpression(IdentifierName("CanWrite"))),
+                    LiteralExpression(SyntaxKind.TrueLiteralExpression))
+                : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("CanWrite")));
+            return Or(filter, ParenthesizedExpression(BinaryExpression(SyntaxKind.LogicalAndExpression, noSession, cannotWrite)));
         }
 
         /// <summary><c>if (x != null) { statement }</c>.</summary>
