@@ -55,7 +55,7 @@ write_targets() {
     echo '    <ProvideCommandLineArgs>true</ProvideCommandLineArgs>'
     echo '  </PropertyGroup>'
     # Each compilation's Csc arguments, one per line as MSBuild hands them over, and the directory they are
-    # relative to: what eng/cost replays in process (eng/cost/README.md).
+    # relative to: what eng/cost replays in process (docs/cost.md).
     echo '  <Target Name="CloseNotifyCaptureCsc" AfterTargets="CoreCompile" Condition="'"'"'@(CscCommandLineArgs)'"'"' != '"''"'">'
     echo "    <WriteLinesToFile File=\"$csc/\$(MSBuildProjectName).\$(TargetFramework).rsp\" Lines=\"@(CscCommandLineArgs)\" Overwrite=\"true\" />"
     echo "    <WriteLinesToFile File=\"$csc/\$(MSBuildProjectName).\$(TargetFramework).dir\" Lines=\"\$(MSBuildProjectDirectory)\" Overwrite=\"true\" />"

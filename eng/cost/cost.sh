@@ -5,7 +5,8 @@
 #   bash eng/cost/cost.sh capture [--no-lock] <checkouts-dir> [library...]   one real build per library
 #        (eng/corpus.sh: ReportAnalyzer, the worktree's analyzers) in a copy of its checkout, which also leaves every
 #        compilation's Csc arguments; those and the files they read are copied to the capture, with the real build's
-#        figures (real.tsv). --no-lock: do not queue behind other corpus builds of the machine (the copies are ours;
+#        figures (real.tsv). The copies go to $COST_CHECKOUTS (default $TMPDIR/closenotify-cost-checkouts), outside
+#        this repository, whose Directory.Build.props a library would otherwise import. --no-lock: do not queue behind other corpus builds of the machine (the copies are ours;
 #        only the real build's times suffer)
 #   bash eng/cost/cost.sh capture-generated [files]               the same for eng/bench-build.sh's generated base
 #        (default 1500 files), one file in 10 with TLS (generated-tls) and none (generated-notls)
@@ -25,6 +26,9 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 source "$root/eng/corpus/common.sh"
 out="$root/artifacts/cost"
 capture="$out/capture"
+# The copies of the checkouts that the capture builds: outside this repository, whose Directory.Build.props and
+# Directory.Packages.props a library without its own would otherwise import.
+copies="${COST_CHECKOUTS:-${TMPDIR:-/tmp}/closenotify-cost-checkouts}"
 harness="$root/eng/cost/Harness"
 
 build_harness() {
@@ -125,10 +129,10 @@ case "$command" in
     build_harness || exit 1
     status=0
     for lib in "${libs[@]}"; do
-      echo "$lib: copying the checkout to $out/checkouts/$lib" >&2
-      copy_checkout "$checkouts/$lib" "$out/checkouts/$lib" || status=1
+      echo "$lib: copying the checkout to $copies/$lib" >&2
+      copy_checkout "$checkouts/$lib" "$copies/$lib" || status=1
     done
-    corpus --out "$out/build" "$out/checkouts" "${libs[@]}" >"$out/capture-corpus.md" || status=1
+    corpus --out "$out/build" "$copies" "${libs[@]}" >"$out/capture-corpus.md" || status=1
     for lib in "${libs[@]}"; do
       snapshot "$lib" "$out/build/$lib" || status=1
     done

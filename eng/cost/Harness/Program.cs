@@ -8,7 +8,7 @@ using CloseNotify.Cost;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
-// The cost harness (eng/cost/README.md). Commands:
+// The cost harness (docs/cost.md). Commands:
 //   snapshot <csc-dir> <library-dir>        copy a build's captured Csc arguments and the files they read
 //   run --capture <dir> --analyzers <dir>   compile alone, the floor and CloseNotify, interleaved: the cost table
 //   ab  --capture <dir> --a <dir> --b <dir> two builds of CloseNotify interleaved: B / A per library and rule
