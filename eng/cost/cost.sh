@@ -8,12 +8,13 @@
 #        figures (real.tsv). The copies go to $COST_CHECKOUTS (default $TMPDIR/closenotify-cost-checkouts), outside
 #        this repository, whose Directory.Build.props a library would otherwise import. --no-lock: do not queue behind other corpus builds of the machine (the copies are ours;
 #        only the real build's times suffer)
-#   bash eng/cost/cost.sh capture-generated [files]               the same for eng/bench-build.sh's generated base
+#   bash eng/cost/cost.sh capture-generated [--no-lock] [files]   the same for eng/bench-build.sh's generated base
 #        (default 1500 files), one file in 10 with TLS (generated-tls) and none (generated-notls)
 #   bash eng/cost/cost.sh run [--runs N] [--analyzers DIR|REV] [--concurrent] [library...]
 #        compile alone, the empty-callback floor and CloseNotify, interleaved: the cost table
 #   bash eng/cost/cost.sh ab [--runs N] [--concurrent] <A> <B> [library...]
 #        two builds of the analyzers interleaved on the same compilations: B / A per library and rule
+#   bash eng/cost/cost.sh analyzers <A> [<B>...]                  build those analyzers now (run and ab build them too)
 #   bash eng/cost/cost.sh selftest                                capture, run and A/B on eng/corpus/selftest/Sample
 #
 # A, B and --analyzers: a git revision (built from a copy of that commit) or a folder with CloseNotify.Analyzers.dll;
@@ -70,8 +71,8 @@ analyzers_of() {
 # file of our own: the builds are of our copies, nobody else's).
 corpus() {
   if [ "$no_lock" -eq 1 ]; then
-    mkdir -p "$out/lock"
-    TMPDIR="$out/lock" bash "$root/eng/corpus.sh" "$@"
+    mkdir -p "$out/lock/corpus"
+    TMPDIR="$out/lock/corpus" bash "$root/eng/corpus.sh" "$@"
   else
     bash "$root/eng/corpus.sh" "$@"
   fi
@@ -128,20 +129,24 @@ case "$command" in
     [ ${#libs[@]} -gt 0 ] || libs=("${corpus_libraries[@]}")
     build_harness || exit 1
     status=0
+    # One library at a time, each captured as soon as it is built (a long run yields every library it reached).
     for lib in "${libs[@]}"; do
       echo "$lib: copying the checkout to $copies/$lib" >&2
-      copy_checkout "$checkouts/$lib" "$copies/$lib" || status=1
-    done
-    corpus --out "$out/build" "$copies" "${libs[@]}" >"$out/capture-corpus.md" || status=1
-    for lib in "${libs[@]}"; do
+      copy_checkout "$checkouts/$lib" "$copies/$lib" || { status=1; continue; }
+      corpus --out "$out/build" "$copies" "$lib" >"$out/capture-$lib.md" || status=1
       snapshot "$lib" "$out/build/$lib" || status=1
     done
-    echo "captured in $capture (the real builds' labels table: $out/capture-corpus.md)" >&2
+    echo "captured in $capture (the real builds' label tables: $out/capture-<library>.md)" >&2
     exit "$status" ;;
   capture-generated)
     files="${1:-1500}"
     build_harness || exit 1
-    BENCH_REPEAT=1 bash "$root/eng/bench-build.sh" "$files" 10 0 | tee "$out/capture-generated.md" || exit 1
+    if [ "$no_lock" -eq 1 ]; then
+      mkdir -p "$out/lock/generated"
+      BENCH_REPEAT=1 TMPDIR="$out/lock/generated" bash "$root/eng/bench-build.sh" "$files" 10 0 | tee "$out/capture-generated.md" || exit 1
+    else
+      BENCH_REPEAT=1 bash "$root/eng/bench-build.sh" "$files" 10 0 | tee "$out/capture-generated.md" || exit 1
+    fi
     snapshot generated-tls "$root/artifacts/bench-build/tls-every-10" || exit 1
     snapshot generated-notls "$root/artifacts/bench-build/tls-every-0" || exit 1
     ;;
@@ -156,6 +161,11 @@ case "$command" in
     b="$(analyzers_of "$2")" || exit 1
     shift 2
     harness ab --capture "$capture" --a "$a" --b "$b" --runs "$runs" "${passthrough[@]}" "$@" ;;
+  analyzers)
+    # Builds (or finds) the analyzers of each revision or folder given, and prints where they are.
+    for what in "$@"; do
+      analyzers_of "$what" || exit 1
+    done ;;
   selftest)
     exec bash "$root/eng/cost/selftest.sh" ;;
   *)
