@@ -52,6 +52,41 @@ class Client
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
 
+        // The author commented the declaration out (catch /*(Exception ex)*/ {): the fix writes one, so the comment goes
+        // instead of trailing the filter.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Filter_fix_replaces_a_commented_out_declaration(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        {|TLS003:catch|} /*(Exception ex)*/
+        {
+            // Log(""close failed: "" + ex.Message);
+        }
+    }
+}", UsingsWithRuntime + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
+        {
+            // Log(""close failed: "" + ex.Message);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Filter_fix_names_the_variable_or_keeps_the_existing_one(LanguageVersion version) =>
@@ -146,9 +181,63 @@ class Client
     }
 }", SwallowedCloseErrorFixer.NarrowKey, version);
 
+        // The author wrote why the error ends the loop: the default makes it visible and keeps the decision (rethrowing
+        // would break the peers the catch was written for); rethrowing is the alternative.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Rethrow_fix_makes_a_read_error_visible_and_keeps_the_comment(LanguageVersion version) =>
+        public Task Default_fix_reports_a_read_error_the_author_documented_and_keeps_the_body(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|TLS003:catch (IOException)|}
+            {
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", "using System;\nusing System.Diagnostics;\n" + Usings.Substring("using System;\n".Length) + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            catch (IOException ex)
+            {
+                Trace.TraceError(""TLS read failed: {0}"", ex);
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Rethrow_is_the_alternative_for_a_documented_read_error_and_keeps_the_comment(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + @"
 class Downloader
 {
@@ -195,7 +284,7 @@ class Downloader
             await file.WriteAsync(buffer, 0, read);
         }
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.PropagateKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
