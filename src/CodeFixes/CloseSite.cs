@@ -165,11 +165,11 @@ namespace CloseNotify.CodeFixes
             {
                 // A Stream-typed holder: only an SslStream has a close_notify to send.
                 var local = FreshNames.Unique(_model, context, "ssl");
-                var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
+                var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup, FreshNames.Exception(_model, context));
                 return new StatementSyntax[] { _statements.IfSslStream(target, local, body) };
             }
 
-            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
+            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup, FreshNames.Exception(_model, context));
             if (!maybeNull)
             {
                 return close;

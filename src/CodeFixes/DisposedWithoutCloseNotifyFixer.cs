@@ -27,7 +27,9 @@ namespace CloseNotify.CodeFixes
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
         {
             var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, context.CodeActionEquivalenceKey);
+            // A missing key (dotnet format, when the first diagnostic it met has no fix) means the default fix.
+            var key = FixAllKeys.Resolve(context.CodeActionEquivalenceKey, GracefulKey, AbortKey);
+            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, key);
             return mode == null ? document : await ApplyAsync(document, diagnostics, mode.Value, context.CancellationToken).ConfigureAwait(false);
         });
 
@@ -99,7 +101,7 @@ namespace CloseNotify.CodeFixes
             }
 
             insertion.ApplyTo(editor);
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
     }
 }

@@ -69,7 +69,7 @@ namespace CloseNotify.CodeFixes
                 TryFix(editor, editor.SemanticModel, diagnostic);
             }
 
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private static Shape? ShapeOf(Diagnostic diagnostic) =>
@@ -115,7 +115,7 @@ namespace CloseNotify.CodeFixes
             {
                 // Synchronous cleanup (Dispose): the alert written within a short bound, and a peer already gone is
                 // no reason for Dispose to throw — the same close the TLS001 fix writes without the runtime.
-                var close = new CloseStatements(model.Compilation, editor.Generator).BclClose(access.Expression.WithoutTrivia(), canAwait: false, configureAwait: false, cleanup: true, FreshNames.Unique(model, statement, "e"));
+                var close = new CloseStatements(model.Compilation, editor.Generator).BclClose(access.Expression.WithoutTrivia(), canAwait: false, configureAwait: false, cleanup: true, FreshNames.Exception(model, statement));
                 editor.ReplaceNode(statement, close[0].WithTriviaFrom(statement).WithAdditionalAnnotations(Formatter.Annotation));
                 return true;
             }

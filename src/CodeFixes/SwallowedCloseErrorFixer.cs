@@ -36,7 +36,7 @@ namespace CloseNotify.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SwallowedCloseError);
 
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? DefaultKey, context.CancellationToken).ConfigureAwait(false));
+            await ApplyAsync(document, diagnostics, FixAllKeys.Resolve(context.CodeActionEquivalenceKey, DefaultKey, NarrowKey), context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -126,7 +126,7 @@ namespace CloseNotify.CodeFixes
                 }
             }
 
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private static CatchClauseSyntax? FindCatch(SyntaxNode root, Diagnostic diagnostic) =>
@@ -166,7 +166,7 @@ namespace CloseNotify.CodeFixes
             var declaration = catchClause.Declaration;
             var name = declaration != null && !declaration.Identifier.IsKind(SyntaxKind.None)
                 ? declaration.Identifier.ValueText
-                : FreshNames.Unique(model, catchClause, "ex");
+                : FreshNames.Exception(model, catchClause);
             var type = declaration?.Type ?? ((TypeSyntax)generator.TypeExpression(exception)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
 
             // What ended the clause's header (usually the line break before the block) now ends the filter.
@@ -229,7 +229,7 @@ namespace CloseNotify.CodeFixes
         /// <summary><c>catch (Exception e) { Trace.TraceError(...); }</c>, the last clause of a try in cleanup code.</summary>
         private static CatchClauseSyntax TraceClause(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
         {
-            var name = FreshNames.Unique(model, catchClause, "error");
+            var name = FreshNames.Exception(model, catchClause);
             var trace = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Diagnostics.Trace")!))
                 .WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
             var call = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(

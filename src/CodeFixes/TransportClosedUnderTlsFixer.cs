@@ -73,7 +73,7 @@ namespace CloseNotify.CodeFixes
             }
 
             insertion.ApplyTo(editor);
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private sealed class ClosePlan

@@ -60,9 +60,9 @@ sealed class Connection : IDisposable
         {
             // ignored
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
 
         _ssl.Dispose();
@@ -93,9 +93,9 @@ sealed class Connection : IDisposable
         {
             // ignored
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
 
         _ssl.Dispose();
@@ -143,9 +143,9 @@ sealed class Connector
         catch (Exception ex) when (TlsErrors.IsBenign(ex))
         {
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);

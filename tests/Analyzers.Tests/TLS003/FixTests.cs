@@ -44,7 +44,7 @@ class Client
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Filter_fix_names_the_variable_or_keeps_the_existing_one(LanguageVersion version) =>
+        public Task Filter_fix_names_the_variable_as_the_file_does_or_keeps_the_existing_one(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + @"
 class Client
 {
@@ -65,7 +65,7 @@ class Client
     void Close(SslStream ssl, int ex)
     {
         try { ssl.Dispose(); }
-        catch (Exception ex1) when (TlsErrors.IsBenign(ex1)) { }
+        catch (Exception e) when (TlsErrors.IsBenign(e)) { }
     }
 
     void Drop(SslStream ssl)

@@ -65,9 +65,9 @@ sealed class Connection : IDisposable
         catch (Exception ex) when (TlsErrors.IsBenign(ex))
         {
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
