@@ -137,6 +137,23 @@ namespace CloseNotify
 
             options ??= TlsCloseOptions.Default;
             var started = Stopwatch.GetTimestamp();
+            TlsCloseResult result;
+            try
+            {
+                result = DriveCore(ssl, binding, options, cancellationToken, started);
+            }
+            catch (Exception e)
+            {
+                TlsCloseMetrics.RecordError(TlsCloseMetrics.OpenSsl, e, 0, CloseRun.ElapsedSince(started));
+                throw;
+            }
+
+            TlsCloseMetrics.Record(TlsCloseMetrics.OpenSsl, result.Outcome, result.BytesDrained, result.Elapsed);
+            return result;
+        }
+
+        private static TlsCloseResult DriveCore(IntPtr ssl, OpenSslBinding binding, TlsCloseOptions options, CancellationToken cancellationToken, long started)
+        {
             var buffer = CloseRun.DiscardBuffer;
             long drained = 0;
 

@@ -49,11 +49,14 @@ namespace CloseNotify
                 return false;
             }
 
+            var started = TlsCloseMetrics.Start();
             var run = new CloseRun(stream, TlsCloseOptions.Default);
             var sent = false;
+            var hasSession = false;
             try
             {
-                if (run.HasSession && run.Ssl != null && run.CanSendCloseNotify)
+                hasSession = run.HasSession;
+                if (hasSession && run.Ssl != null && run.CanSendCloseNotify)
                 {
                     // ShutdownAsync continues on the thread pool (ConfigureAwait(false) inside), so this wait cannot
                     // deadlock on a synchronization context; it returns early only when the send buffer is full.
@@ -65,7 +68,7 @@ namespace CloseNotify
                         ObserveLater(shutdown);
                     }
                 }
-                else if (run.HasSession && run.Ssl == null)
+                else if (hasSession && run.Ssl == null)
                 {
                     run.ShutdownSocketSend();
                     sent = true;
@@ -82,6 +85,7 @@ namespace CloseNotify
                 DisposeIgnoringErrors(stream);
             }
 
+            TlsCloseMetrics.Record(TlsCloseMetrics.Notify, sent ? "sent" : hasSession ? "not_sent" : "no_session", started);
             return sent;
         }
 

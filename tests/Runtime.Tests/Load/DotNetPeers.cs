@@ -148,7 +148,8 @@ namespace CloseNotify.Runtime.Tests.Load
             }
             finally
             {
-                await Task.WhenAll(peers.Select(p => p.DisposeAsync().AsTask())).ConfigureAwait(false);
+                // Dispose, not DisposeAsync: the kit's netstandard2.0 build (Runtime.NetStandard20.Tests) has only the former.
+                Parallel.ForEach(peers, p => p.Dispose());
             }
         }
 
