@@ -114,8 +114,9 @@ internal static class Burst
 {
     public static async Task<Line?> SpawnAsync(int count, PeerKind kind, PeerBehaviour behaviour, CloseApi api, Settings settings)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { "--burst", count.ToString(CultureInfo.InvariantCulture), kind.ToString(), behaviour.ToString(), api.ToString(), settings.DrainMs.ToString(CultureInfo.InvariantCulture), settings.SlackMs.ToString(CultureInfo.InvariantCulture) })
+        // Through the dotnet host, as the .NET peers are started: the driver may itself run as `dotnet Load.Bench.dll`.
+        var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in new[] { "exec", typeof(Burst).Assembly.Location, "--burst", count.ToString(CultureInfo.InvariantCulture), kind.ToString(), behaviour.ToString(), api.ToString(), settings.DrainMs.ToString(CultureInfo.InvariantCulture), settings.SlackMs.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(argument);
         }

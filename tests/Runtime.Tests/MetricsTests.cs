@@ -8,6 +8,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
+using CloseNotify.Runtime.Tests.OpenSsl;
 using CloseNotify.Runtime.Tests.Peers;
 using CloseNotify.Testing;
 using Xunit;
@@ -164,6 +165,37 @@ namespace CloseNotify.Runtime.Tests
             TlsClose.Abort(pair.Ours);
 
             Assert.Single(listener.Of(TlsCloseMetrics.ClosesInstrument, "abort", "aborted"));
+        }
+
+        [Fact]
+        public async Task OpenSsl_shutdown_is_counted_with_its_outcome_sync_async_and_by_steps()
+        {
+            using var listener = new Recorder();
+            foreach (var drive in new Func<IntPtr, Task<TlsCloseResult>>[]
+            {
+                ssl => Task.FromResult(OpenSslShutdown.Drive(ssl)),
+                OpenSslShutdown.DriveAsync,
+                ssl => Task.FromResult(OpenSslShutdown.Drive(ssl, new TlsCloseOptions { DrainTimeout = TimeSpan.FromMilliseconds(100) }, CancellationToken.None)),
+            })
+            {
+                using var server = OpenSslProcess.StartServer(SslProtocols.Tls13);
+                using var connection = OpenSslConnection.Connect(server.EndPoint, SslProtocols.Tls13);
+                Assert.Equal(TlsCloseOutcome.Clean, (await drive(connection.Ssl)).Outcome);
+            }
+
+            using (var server = OpenSslProcess.StartServer(SslProtocols.Tls13))
+            using (var connection = OpenSslConnection.Connect(server.EndPoint, SslProtocols.Tls13))
+            {
+                server.Pause();
+                var operation = OpenSslShutdown.Begin(connection.Ssl, new TlsCloseOptions { DrainTimeout = TimeSpan.FromMilliseconds(100) });
+                while (operation.Step() != OpenSslWait.Done)
+                {
+                    Thread.Sleep(20);
+                }
+            }
+
+            Assert.Equal(3, listener.Of(TlsCloseMetrics.ClosesInstrument, "openssl", "clean").Count());
+            Assert.Single(listener.Of(TlsCloseMetrics.ClosesInstrument, "openssl", "drain_timed_out"));
         }
 
         [Fact]

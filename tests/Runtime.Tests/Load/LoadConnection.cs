@@ -90,10 +90,14 @@ namespace CloseNotify.Runtime.Tests.Load
         /// <remarks>Linux frees send-buffer room as segments move into the peer's window, and wakes writers once a third
         /// of the buffer is free: one send that would block does not mean the next small one will. So the fill goes on,
         /// in shrinking writes down to one byte, until a round a few milliseconds later gets nothing in.</remarks>
-        public void FillSendPath()
+        public void FillSendPath() => FillSendPath(Socket);
+
+        /// <summary>See <see cref="FillSendPath()"/>: fills <paramref name="socket"/>'s send path and restores its mode.</summary>
+        public static void FillSendPath(Socket socket)
         {
             var chunk = new byte[64 * 1024];
-            Socket.Blocking = false;
+            var blocking = socket.Blocking;
+            socket.Blocking = false;
             try
             {
                 var total = 0L;
@@ -105,7 +109,7 @@ namespace CloseNotify.Runtime.Tests.Load
                     {
                         while (true)
                         {
-                            var count = Socket.Send(chunk, 0, size, SocketFlags.None, out var error);
+                            var count = socket.Send(chunk, 0, size, SocketFlags.None, out var error);
                             if (error == SocketError.WouldBlock)
                             {
                                 break;
@@ -137,7 +141,7 @@ namespace CloseNotify.Runtime.Tests.Load
             }
             finally
             {
-                Socket.Blocking = true;
+                socket.Blocking = blocking;
             }
         }
 

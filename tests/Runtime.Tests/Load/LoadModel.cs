@@ -149,7 +149,7 @@ namespace CloseNotify.Runtime.Tests.Load
             .Select(g => $"{g.Key} {g.Count()}")
             .Concat(Closes.Any(c => c.Sent.HasValue) ? new[] { $"sent {Closes.Count(c => c.Sent == true)}/{Closes.Count(c => c.Sent.HasValue)}" } : Array.Empty<string>()));
 
-        public static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.#", CultureInfo.InvariantCulture);
+        public static string Ms(TimeSpan time) => time.TotalMilliseconds.ToString("0.##", CultureInfo.InvariantCulture);
 
         public override string ToString() =>
             $"{Closes.Count} closes: all in {Ms(Total)} ms; p50 {Ms(P50)}, p99 {Ms(P99)}, max {Ms(Max)} ms; " +
