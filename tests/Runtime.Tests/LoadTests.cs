@@ -53,7 +53,7 @@ namespace CloseNotify.Runtime.Tests
             // 40 work items hold every pool thread the test host starts without delay (its minimum is 32), so the
             // Notify calls run on threads the pool injects, and the completion of a ShutdownAsync would need one more.
             var burst = new LoadBurst { Blockers = 40, Cap = TimeSpan.FromSeconds(45) };
-            var plan = Enumerable.Repeat((CloseApi.Notify, PeerBehaviour.StopsReading), 50).ToArray();
+            var plan = Enumerable.Repeat((CloseApi.Notify, PeerBehaviour.StopsReading), 30).ToArray();
 
             var result = await LoadRun.RunAsync(PeerKind.DotNet, plan, burst, Setup);
 
@@ -65,11 +65,12 @@ namespace CloseNotify.Runtime.Tests
 
             // The scenario is what it claims: the alert could not be written (a few windows may open as the peer's
             // kernel compacts its receive queue; most stay shut).
-            Assert.True(figures.Closes.Count(c => c.Sent == false) >= 45, figures.ToString());
+            Assert.True(figures.Closes.Count(c => c.Sent == false) >= 27, figures.ToString());
 
-            // Each blocked Notify may make the pool add a thread (Task.Wait tells the pool it blocks, so that completions
-            // still find a thread); the burst must not grow it further: at most one thread per close, plus the cores.
-            Assert.True(figures.ThreadsPeak <= Math.Max(figures.ThreadsBefore, 32) + burst.Blockers + plan.Length + Environment.ProcessorCount, figures.ToString());
+            // Task.Wait tells the pool that its thread blocks, and the pool may add one to keep completions moving; the
+            // burst may grow the pool by 16 threads at most beyond those the application holds (measured: 40 blockers,
+            // 30 or 50 closes, pool 33 -> 43).
+            Assert.True(figures.ThreadsPeak <= Math.Max(figures.ThreadsBefore, burst.Blockers) + 16, figures.ToString());
         }
 
         private void AssertBurst(LoadBurstResult result, LoadBurst burst)
