@@ -24,8 +24,8 @@ if (args.Length > 0 && args[0] == "--burst")
 var settings = Settings.Parse(args);
 var table = new List<string>
 {
-    "| N | peer | peer behaviour | API | all closed (ms) | p50 (ms) | p99 (ms) | max (ms) | pool threads before → peak → after | past bound | hung | escaped | lost | outcomes | all closed / baseline | p50 / baseline |",
-    "|---:|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|",
+    "| N | peer | peer behaviour | API | all closed (ms) | p50 (ms) | p99 (ms) | max (ms) | pool threads before → peak → after | past bound | hung | escaped | lost | outcomes | all closed / baseline | p50 / baseline | p99 / baseline |",
+    "|---:|---|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---|---:|---:|---:|",
 };
 Console.WriteLine($"load average at start: {LoadAverage()}; {Environment.ProcessorCount} cores; drain timeout {settings.DrainMs} ms, Notify timeout {TlsClose.DefaultNotifyTimeout.TotalMilliseconds} ms, slack {settings.SlackMs} ms");
 var done = new HashSet<(PeerKind, int)>();
@@ -47,8 +47,8 @@ foreach (var n in settings.Counts)
                 var line = await Burst.SpawnAsync(count, kind, behaviour, api, settings);
                 baseline ??= api == CloseApi.HandWritten ? line : null;
                 var row = line == null
-                    ? $"| {count:N0} | {kind} | {behaviour} | {api} | failed | | | | | | | | | | | |"
-                    : $"| {count:N0} | {kind} | {behaviour} | {api} | {line.Total} | {line.P50} | {line.P99} | {line.Max} | {line.Threads} | {line.PastBound} | {line.Hung} | {line.Escaped} | {line.Lost} | {line.Outcomes} | {Ratio(line.TotalMs, baseline?.TotalMs)} | {Ratio(line.P50Ms, baseline?.P50Ms)} |";
+                    ? $"| {count:N0} | {kind} | {behaviour} | {api} | failed | | | | | | | | | | | | |"
+                    : $"| {count:N0} | {kind} | {behaviour} | {api} | {line.Total} | {line.P50} | {line.P99} | {line.Max} | {line.Threads} | {line.PastBound} | {line.Hung} | {line.Escaped} | {line.Lost} | {line.Outcomes} | {Ratio(line.TotalMs, baseline?.TotalMs)} | {Ratio(line.P50Ms, baseline?.P50Ms)} | {Ratio(line.P99Ms, baseline?.P99Ms)} |";
                 table.Add(row);
                 Console.WriteLine(row);
             }
@@ -181,6 +181,8 @@ internal static class Burst
         public double P50Ms => double.Parse(P50, CultureInfo.InvariantCulture);
 
         public string P99 { get; }
+
+        public double P99Ms => double.Parse(P99, CultureInfo.InvariantCulture);
 
         public string Max { get; }
 
