@@ -48,7 +48,7 @@ namespace CloseNotify.Runtime.Tests.Load
                     await gate.WaitAsync().ConfigureAwait(false);
                     try
                     {
-                        servers[i] = OpenSslProcess.StartServer(SslProtocols.Tls13, LoadCertificate.Instance.CertificatePemPath, LoadCertificate.Instance.KeyPemPath);
+                        servers[i] = OpenSslProcess.StartServerWithCertificate(SslProtocols.Tls13, LoadCertificate.Instance.CertificatePemPath, LoadCertificate.Instance.KeyPemPath);
                     }
                     finally
                     {

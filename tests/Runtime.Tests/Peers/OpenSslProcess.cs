@@ -77,10 +77,11 @@ namespace CloseNotify.Runtime.Tests.Peers
         /// it): a port is found by binding port 0, reading it and releasing it; if another process took it in between,
         /// s_server exits before <c>ACCEPT</c> and another port is tried.</summary>
         public static OpenSslProcess StartServer(SslProtocols protocol, params string[] flags) =>
-            StartServer(protocol, TestCertificate.Instance.CertificatePemPath, TestCertificate.Instance.KeyPemPath, flags);
+            StartServerWithCertificate(protocol, TestCertificate.Instance.CertificatePemPath, TestCertificate.Instance.KeyPemPath, flags);
 
-        /// <summary>Starts <c>openssl s_server</c> as above, presenting the certificate of the PEM files given.</summary>
-        public static OpenSslProcess StartServer(SslProtocols protocol, string certificatePemPath, string keyPemPath, params string[] flags)
+        /// <summary>Starts <c>openssl s_server</c> as above, presenting the certificate of the PEM files given (a name of
+        /// its own: as an overload of the one above, its string parameters would take that one's flags).</summary>
+        public static OpenSslProcess StartServerWithCertificate(SslProtocols protocol, string certificatePemPath, string keyPemPath, params string[] flags)
         {
             Prerequisites.Require();
             var failures = new StringBuilder();
