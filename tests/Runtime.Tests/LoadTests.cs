@@ -7,6 +7,13 @@ using Xunit.Abstractions;
 
 namespace CloseNotify.Runtime.Tests
 {
+    /// <summary>The load tests run alone, after the others: they starve this process's thread pool on purpose, which would
+    /// hold up the tests running beside them (a relay test's 2 s drain took 18 s when they did).</summary>
+    [CollectionDefinition(nameof(LoadTests), DisableParallelization = true)]
+    public sealed class LoadCollection
+    {
+    }
+
     /// <summary>Hundreds of TLS connections on loopback closed at once from thread-pool threads, by every API, against
     /// peers that answer, stay silent, keep sending after our close_notify, reset, or stopped reading: every bound holds,
     /// nothing escapes, nothing hangs, and the graceful closes lose no byte. The figures of each group are printed; the
@@ -22,6 +29,7 @@ namespace CloseNotify.Runtime.Tests
     /// <para>The peers run in a process of their own (<see cref="DotNetPeers"/>, s_server processes): in this one they
     /// would share the thread pool that the closes starve. The runs are cut short after a minute at most (<see cref="LoadBurst.Cap"/>).</para>
     /// </remarks>
+    [Collection(nameof(LoadTests))]
     public sealed class LoadTests
     {
         private static readonly TimeSpan Slack = TimeSpan.FromSeconds(1);

@@ -11,7 +11,6 @@ using System.Threading.Tasks;
 using CloseNotify.Runtime.Tests.OpenSsl;
 using CloseNotify.Runtime.Tests.Peers;
 using CloseNotify.Testing;
-using Xunit;
 using static CloseNotify.Runtime.Tests.Matrix;
 
 namespace CloseNotify.Runtime.Tests
