@@ -62,7 +62,7 @@ namespace CloseNotify.Analyzers
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
 
         private const string OpenSslShutdownDescription =
-            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails: the fix writes that loop over the project's own SSL_shutdown and SSL_get_error imports, bounded to 2 s; OpenSslShutdown.Drive(ssl, binding, options, ct) does the same with a deadline and a drain through an OpenSslBinding over those imports.";
+            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails: the fix writes that loop over the project's own SSL_shutdown and SSL_get_error imports, bounded to 2 s (its pauses awaited where the code can await, Thread.Sleep elsewhere); through an OpenSslBinding over those imports, the runtime's OpenSslShutdown.Drive does the same with a deadline and a drain, DriveAsync awaits the socket's readiness, and Begin + Step lets an event loop drive it without ever waiting.";
 
         public static readonly DiagnosticDescriptor SingleShotOpenSslShutdown = new DiagnosticDescriptor(
             RuleIdentifiers.SingleShotShutdown,

@@ -52,6 +52,7 @@ namespace CloseNotify.CodeFixes
                 {
                     Shape.DiscardedTask or Shape.StoredTask when AsyncContext.AllowsAwait(node) => "Await the TLS shutdown (waits for the close_notify write only)",
                     Shape.DiscardedTask or Shape.StoredTask or Shape.UnboundedWait => "Complete the TLS shutdown within 250 ms (a peer already gone is not an error)",
+                    _ when AsyncContext.AllowsAwait(node) => "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; awaits at most 2 s, holds no thread)",
                     _ => "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; blocks at most 2 s)",
                 };
                 var document = context.Document;
