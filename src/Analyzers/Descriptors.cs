@@ -84,6 +84,16 @@ namespace CloseNotify.Analyzers
             description: OpenSslShutdownDescription,
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
 
+        public static readonly DiagnosticDescriptor SingleShotOpenSslShutdownInEventLoop = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "'{0}' (SSL_shutdown) is not retried in an event loop: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; call it again from the loop each time the socket is ready until it returns 1 (OpenSslShutdown.Begin + Step), not in a retry loop that would stall the event loop",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: OpenSslShutdownDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
         private const string SwallowedCloseErrorTitle = "Non-benign error swallowed while closing a TLS connection";
 
         private const string SwallowedCloseErrorDescription =

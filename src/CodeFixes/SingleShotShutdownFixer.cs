@@ -79,8 +79,11 @@ namespace CloseNotify.CodeFixes
         private static bool TryFix(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node is not ExpressionSyntax expression)
+            if (node is not ExpressionSyntax expression
+                || diagnostic.Properties.ContainsKey(SingleShotShutdownAnalyzer.EventLoopProperty))
             {
+                // In an event loop even the bounded retry loop would stall every other connection for up to 2 s: the
+                // shutdown must be driven from the loop itself, step by step, which no local edit can write.
                 return false;
             }
 

@@ -1,5 +1,6 @@
-// TLS002 fix for a single SSL_shutdown in code that can await: the loop awaits its pauses (no thread held while the
-// socket is not ready), with ConfigureAwait(false) where the file uses it; it compiles on netstandard2.0 as well.
+// TLS002 fix for a single SSL_shutdown by context: in code that can await, the loop awaits its pauses (no thread held
+// while the socket is not ready), with ConfigureAwait(false) where the file uses it, on netstandard2.0 as well; in an
+// event loop that polls its sockets, no fix (even the bounded retry loop would stall it).
 using System.Threading.Tasks;
 using CloseNotify.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -101,6 +102,31 @@ sealed class Session
         await Task.Delay(0);" + Loop.Replace("PAUSE", "await Task.Delay(1)") + @"
     }
 }", SingleShotShutdownFixer.CompleteTaskKey, version, references: TestReferences.NetStandard20);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task No_retry_loop_is_written_into_an_event_loop(LanguageVersion version)
+        {
+            const string Source = Imports + @"
+sealed class Reactor
+{
+    private volatile bool running = true;
+
+    public void Run(System.Net.Sockets.Socket socket, IntPtr ssl, Func<bool> closeRequested)
+    {
+        while (running)
+        {
+            socket.Poll(10000, System.Net.Sockets.SelectMode.SelectRead);
+            if (closeRequested())
+            {
+                {|TLS002:Native.SSL_shutdown(ssl)|};
+                running = false;
+            }
+        }
+    }
+}";
+            return Verify.CodeFixWithoutRuntimeAsync(Source, Source, SingleShotShutdownFixer.CompleteTaskKey, version);
+        }
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
