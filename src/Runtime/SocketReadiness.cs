@@ -125,9 +125,16 @@ namespace CloseNotify
                 while (true)
                 {
                     var count = epoll_wait(epoll, events, MaxEvents, -1);
-                    if (count < 0 && Marshal.GetLastWin32Error() == Interrupted)
+                    if (count < 0)
                     {
-                        continue;
+                        if (Marshal.GetLastWin32Error() == Interrupted)
+                        {
+                            continue;
+                        }
+
+                        // EBADF, EINVAL or EFAULT cannot come from our own descriptor and buffer; stop rather than spin:
+                        // the waits still end, at their time-outs.
+                        return;
                     }
 
                     for (var i = 0; i < count; i++)
