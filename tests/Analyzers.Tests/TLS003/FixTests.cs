@@ -235,6 +235,83 @@ class Downloader
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
 
+        // A name the file gives one specific exception type is that type's, not the file's convention for a new catch.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task New_catch_variable_does_not_take_a_name_given_to_a_specific_exception_type(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Downloader
+{
+    int Parse(string text)
+    {
+        try
+        {
+            return int.Parse(text);
+        }
+        catch (FormatException formatError)
+        {
+            throw new InvalidDataException(text, formatError);
+        }
+    }
+
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|TLS003:catch (IOException)|}
+            {
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", "using System;\nusing System.Diagnostics;\n" + Usings.Substring("using System;\n".Length) + @"
+class Downloader
+{
+    int Parse(string text)
+    {
+        try
+        {
+            return int.Parse(text);
+        }
+        catch (FormatException formatError)
+        {
+            throw new InvalidDataException(text, formatError);
+        }
+    }
+
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            catch (IOException ex)
+            {
+                Trace.TraceError(""TLS read failed: {0}"", ex);
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Rethrow_is_the_alternative_for_a_documented_read_error_and_keeps_the_comment(LanguageVersion version) =>
