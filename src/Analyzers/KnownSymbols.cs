@@ -114,6 +114,31 @@ namespace CloseNotify.Analyzers
             }
 
             SslStreamBaseTypes = baseTypes;
+            Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
+            TcpClient = compilation.GetTypeByMetadataName("System.Net.Sockets.TcpClient");
+        }
+
+        /// <summary>System.Net.Sockets.Socket, when referenced: a transport under a TLS stream (TLS004).</summary>
+        public INamedTypeSymbol? Socket { get; }
+
+        /// <summary>System.Net.Sockets.TcpClient, when referenced: a transport under a TLS stream (TLS004).</summary>
+        public INamedTypeSymbol? TcpClient { get; }
+
+        /// <summary>System.IO.Stream or a class derived from it.</summary>
+        public bool IsStreamType(ITypeSymbol? type) => Stream != null && type is { TypeKind: TypeKind.Class } && InheritsFrom(type, Stream);
+
+        /// <summary>A Socket or a TcpClient (or a subclass): closing one ends the TCP connection under any TLS stream over it.</summary>
+        public bool IsSocketLike(ITypeSymbol? type)
+        {
+            for (var t = type as INamedTypeSymbol; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, Socket) || SymbolEqualityComparer.Default.Equals(t, TcpClient))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public INamedTypeSymbol SslStream { get; }

@@ -55,8 +55,15 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                // Symbols are looked up at the first call, not here (see PerCompilation). OpenSSL imports need no
-                // SslStream: that part runs in every compilation.
+                // Nothing to report where no source calls ShutdownAsync and nothing imports SSL_shutdown: register nothing,
+                // so such a compilation pays one text pass (shared with the TLS gate) instead of a callback per invocation.
+                // (OpenSSL imports need no SslStream: this gate is TLS002's own.)
+                if (!TlsGate.MayShutDownTls(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
+                // Symbols are looked up at the first call, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
                 var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
