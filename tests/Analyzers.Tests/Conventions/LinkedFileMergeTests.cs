@@ -107,6 +107,41 @@ namespace Merge
             Assert.Single(text.Split('\n'), l => l.Contains("catch (Exception ex) when (ex is IOException", StringComparison.Ordinal));
         }
 
+        // Shared code (no #if) where one framework has ShutdownAsync and another has not: the fix must write the same
+        // statements in both copies, and what compiles in both (here the Dispose alone), or the merge has to choose.
+        private const string Sender = @"using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+
+namespace Merge
+{
+    public sealed class Sender
+    {
+        public async Task SendAsync(TcpClient tcp, byte[] data)
+        {
+            var ssl = new SslStream(tcp.GetStream());
+            await ssl.AuthenticateAsClientAsync(""db.example"").ConfigureAwait(false);
+            await ssl.WriteAsync(data, 0, data.Length).ConfigureAwait(false);
+            tcp.Close();
+        }
+    }
+}
+";
+
+        [Fact]
+        public async Task A_fix_in_shared_code_writes_what_every_framework_compiles()
+        {
+            var targets = new[] { MultiTargetRun.NetStandard20, MultiTargetRun.Net80 };
+            var (text, solution) = await MultiTargetRun.FixAsync(Sender, targets, withRuntime: false, "TLS004");
+            _output.WriteLine(text);
+
+            Assert.DoesNotContain("Unmerged change", text, StringComparison.Ordinal);
+            Assert.Single(await MultiTargetRun.CopiesAsync(solution));
+            Assert.Empty(await MultiTargetRun.CompilerProblemsAsync(solution));
+            Assert.Contains("ssl.Dispose();\n            tcp.Close();", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("ShutdownAsync", text, StringComparison.Ordinal);
+        }
+
         private static int Count(string text, string line) =>
             text.Split('\n').Count(l => l.Trim() == line);
     }
