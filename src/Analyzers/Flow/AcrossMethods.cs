@@ -82,23 +82,41 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
+            // The other locals and parameters of each function that may hold a TLS stream are followed too, never reported
+            // from here: what they hold when they are copied into a tracked symbol (stream = ssl) is what it holds.
+            var feeders = FeedersByFunction(bodies, tracked, aliases);
+
             // A site inside a helper two roots enter is found twice: reported once.
             var reported = new HashSet<Location>();
             foreach (var (function, body, withMembers) in Roots(bodies, methods, tracked, disposed))
             {
                 var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function) && !aliases.ContainsKey(s))
-                    .OrderBy(s => s.Name, System.StringComparer.Ordinal);
+                    .OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+                var reportable = new HashSet<ISymbol>(withMembers ? members.Concat(locals) : locals, SymbolEqualityComparer.Default);
                 var entities = new EntityTable(withMembers ? members.Concat(locals) : locals);
                 foreach (var alias in aliases)
                 {
                     entities.AddAlias(alias.Key, entities.IndexOf(alias.Value));
                 }
 
+                if (feeders.TryGetValue(function, out var functionFeeders))
+                {
+                    entities.AddRoots(functionFeeders);
+                }
+
                 var effects = new AcrossEffects(_flow, _model, type, entities, _cancellationToken);
                 var sites = new SiteCollector(_flow.Symbols, entities, Descriptors.DisposedWithoutCloseNotifyAcrossMethods, effects.OriginClause);
                 var inlining = new Stack<IMethodSymbol>();
-                effects.OwnCall = (call, state) => Inline(call, state, methods, inlining, effects, entities, sites);
-                new StreamFlowWalker(effects, entities, sites.Add).Run(body, effects.EntryState());
+                void Report(DisposalSite site)
+                {
+                    if (reportable.Contains(entities.Entities[entities.RootOf(site.Entity)]))
+                    {
+                        sites.Add(site);
+                    }
+                }
+
+                effects.OwnCall = (call, state) => Inline(call, state, methods, inlining, effects, entities, Report);
+                new StreamFlowWalker(effects, entities, Report).Run(body, effects.EntryState());
                 diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
             }
         }
@@ -132,7 +150,40 @@ namespace CloseNotify.Analyzers.Flow
             return false;
         }
 
-        private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, SiteCollector sites)
+        /// <summary>Per function, its locals and parameters that may hold a TLS stream and are not tracked already.</summary>
+        private Dictionary<ISymbol, List<ISymbol>> FeedersByFunction(List<BodyFacts> bodies, HashSet<ISymbol> tracked, Dictionary<ISymbol, ISymbol> aliases)
+        {
+            var feeders = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                foreach (var (target, source) in body.Edges)
+                {
+                    foreach (var node in new[] { target, source })
+                    {
+                        if (node.Kind == NodeKind.Value && node.Symbol is ILocalSymbol or IParameterSymbol && node.Symbol.ContainingSymbol is { } function
+                            && seen.Add(node.Symbol) && !tracked.Contains(node.Symbol) && !aliases.ContainsKey(node.Symbol) && _model.MayHoldTls(node.Symbol))
+                        {
+                            if (!feeders.TryGetValue(function, out var list))
+                            {
+                                feeders.Add(function, list = new List<ISymbol>());
+                            }
+
+                            list.Add(node.Symbol);
+                        }
+                    }
+                }
+            }
+
+            foreach (var list in feeders.Values)
+            {
+                list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            }
+
+            return feeders;
+        }
+
+        private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, System.Action<DisposalSite> report)
         {
             var callee = call.TargetMethod.OriginalDefinition;
             if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth)
@@ -141,7 +192,7 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             inlining.Push(callee);
-            var after = new StreamFlowWalker(effects, entities, sites.Add).Run(body, state);
+            var after = new StreamFlowWalker(effects, entities, report).Run(body, state);
             inlining.Pop();
             return after ?? state;
         }

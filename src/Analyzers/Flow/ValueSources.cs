@@ -129,7 +129,13 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>The symbol an expression reads or writes, as a node: a local, parameter, field or property (of any instance).</summary>
         public Node? Place(IOperation? operation)
         {
-            ISymbol? symbol = OperationHelpers.ResolveReceiver(operation) switch
+            var resolved = OperationHelpers.ResolveReceiver(operation);
+            if (resolved is IFieldReferenceOperation { Field.ContainingType.IsTupleType: true } element)
+            {
+                return TupleItem(element);
+            }
+
+            ISymbol? symbol = resolved switch
             {
                 ILocalReferenceOperation local => local.Local,
                 IParameterReferenceOperation parameter => parameter.Parameter,
@@ -138,6 +144,24 @@ namespace CloseNotify.Analyzers.Flow
                 _ => null,
             };
             return symbol != null && IsRelevant(TypeOf(symbol)) ? Node.Of(symbol) : (Node?)null;
+        }
+
+        /// <summary><c>r.Ssl</c>, <c>r.Item2</c>: item 1 of what <c>r</c> holds (or of what the method called there returns).</summary>
+        private Node? TupleItem(IFieldReferenceOperation element)
+        {
+            var index = Tuples.IndexOf(element.Field);
+            if (index < 0 || !IsRelevant(element.Field.Type))
+            {
+                return null;
+            }
+
+            var instance = Tuples.Unwrap(element.Instance);
+            if (instance is IInvocationOperation invocation)
+            {
+                return IsSource(invocation.TargetMethod) ? Node.ItemOf(invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod, index) : (Node?)null;
+            }
+
+            return Tuples.PlaceSymbol(instance) is { } holder ? Node.ItemOf(holder, index) : (Node?)null;
         }
 
         public static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
