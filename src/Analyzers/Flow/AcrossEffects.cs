@@ -28,14 +28,15 @@ namespace CloseNotify.Analyzers.Flow
 
         public Func<IInvocationOperation, StreamState, StreamState>? OwnCall { get; set; }
 
-        /// <summary>Fields, properties and parameters start open when a stream they may hold is used somewhere.</summary>
-        public StreamState EntryState()
+        /// <summary>Fields, properties and parameters start open when a stream they may hold is used somewhere, except the
+        /// <paramref name="stale"/> ones (a field that can only hold what a failed connect left, <see cref="StaleFields"/>).</summary>
+        public StreamState EntryState(ulong stale)
         {
             ulong open = 0;
             for (var i = 0; i < _entities.Entities.Count; i++)
             {
                 var entity = _entities.Entities[i];
-                if (entity is not ILocalSymbol && Array.Exists(_model.OriginsOf(entity), _model.IsUsed))
+                if ((stale & (1UL << i)) == 0 && entity is not ILocalSymbol && Array.Exists(_model.OriginsOf(entity), _model.IsUsed))
                 {
                     open |= 1UL << i;
                 }

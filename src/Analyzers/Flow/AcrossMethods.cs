@@ -71,7 +71,8 @@ namespace CloseNotify.Analyzers.Flow
 
             disposed.RemoveWhere(s => claimed.Contains(s) || s is ILocalSymbol local && StreamOwnership.IsCaptured(local, BodyOf(bodies, local)));
             var tracked = new HashSet<ISymbol>(members.Concat(disposed), SymbolEqualityComparer.Default);
-            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false, out var ends);
+            AddSiblings(tracked, aliases, ends);
             members.RemoveAll(aliases.ContainsKey);
             var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
@@ -87,9 +88,21 @@ namespace CloseNotify.Analyzers.Flow
             var feeders = FeedersByFunction(bodies, tracked, aliases);
 
             // A site inside a helper two roots enter is found twice: reported once.
-            var reported = new HashSet<Location>();
+            var found = new List<(Diagnostic Diagnostic, ISymbol Stream, bool ThroughPipe)>();
+            var overrides = StreamOverrides.Of(_flow.Symbols, type, methods.Keys);
             foreach (var (function, body, withMembers) in Roots(bodies, methods, tracked, disposed))
             {
+                if (function is IMethodSymbol reachedFromClose && overrides.IsReachedOnlyFromClose(reachedFromClose))
+                {
+                    continue;
+                }
+
+                // Cleanup after a failure (every call in a catch, or handed the exception it handles): nothing owed there.
+                if (function is IMethodSymbol method && _flow.Cleanup.IsCleanupOnly(method))
+                {
+                    continue;
+                }
+
                 var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function) && !aliases.ContainsKey(s))
                     .OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
                 var reportable = new HashSet<ISymbol>(withMembers ? members.Concat(locals) : locals, SymbolEqualityComparer.Default);
@@ -115,9 +128,22 @@ namespace CloseNotify.Analyzers.Flow
                     }
                 }
 
-                effects.OwnCall = (call, state) => Inline(call, state, methods, inlining, effects, entities, Report);
-                new StreamFlowWalker(effects, entities, Report).Run(body, effects.EntryState());
-                diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
+                effects.OwnCall = (call, state) => Inline(call, state, methods, overrides, inlining, effects, entities, Report);
+                var stale = withMembers && function is IMethodSymbol root ? StaleFields.AtEntry(_flow.Symbols, entities, root, body, methods) : 0;
+                new StreamFlowWalker(effects, entities, Report).Run(body, effects.EntryState(stale));
+                found.AddRange(sites.Entries());
+            }
+
+            // One stream, one finding: a pipe reader and a pipe writer over it completed in two methods (a read loop's
+            // finally, the close) are reported at the first completion only.
+            var reported = new HashSet<Location>();
+            var throughPipe = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var (diagnostic, stream, pipe) in found.OrderBy(f => f.Diagnostic.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Diagnostic.Location.SourceSpan.Start))
+            {
+                if (reported.Add(diagnostic.Location) && (!pipe || throughPipe.Add(stream)))
+                {
+                    diagnostics.Add(diagnostic);
+                }
             }
         }
 
@@ -148,6 +174,24 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             return false;
+        }
+
+        /// <summary>
+        /// Tracked symbols made from the same untracked one (<c>_stream = stream; _reader = PipeReader.Create(stream);
+        /// _writer = PipeWriter.Create(stream);</c> with a constructor's parameter) name one stream: one of them, a Stream if
+        /// there is one (what a fix can close), stands for the others, so that completing the reader and the writer is one
+        /// disposal, reported once.
+        /// </summary>
+        private void AddSiblings(HashSet<ISymbol> tracked, Dictionary<ISymbol, ISymbol> aliases, Dictionary<ISymbol, ISymbol> ends)
+        {
+            foreach (var siblings in ends.Where(e => tracked.Contains(e.Key)).GroupBy(e => e.Value, e => e.Key, SymbolEqualityComparer.Default))
+            {
+                var ordered = siblings.OrderBy(s => _flow.Symbols.CanHoldSslStream(ValueSources.TypeOf(s)) ? 0 : 1).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+                for (var i = 1; i < ordered.Count; i++)
+                {
+                    aliases[ordered[i]] = ordered[0];
+                }
+            }
         }
 
         /// <summary>Per function, its locals and parameters that may hold a TLS stream and are not tracked already.</summary>
@@ -183,10 +227,13 @@ namespace CloseNotify.Analyzers.Flow
             return feeders;
         }
 
-        private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, System.Action<DisposalSite> report)
+        private StreamState Inline(
+            IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, StreamOverrides overrides,
+            Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, System.Action<DisposalSite> report)
         {
-            var callee = call.TargetMethod.OriginalDefinition;
-            if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth)
+            var callee = overrides.RunBy(call)?.OriginalDefinition ?? call.TargetMethod.OriginalDefinition;
+            if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth
+                || _flow.Cleanup.IsCleanupOnly(callee))
             {
                 return state;
             }

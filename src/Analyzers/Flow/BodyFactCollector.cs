@@ -16,12 +16,14 @@ namespace CloseNotify.Analyzers.Flow
     {
         private readonly KnownSymbols _symbols;
         private readonly ValueSources _sources;
+        private readonly CleanupCallers _cleanup;
         private readonly Func<IOperation, ISymbol, BodyFacts> _factsFor;
 
-        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, Func<IOperation, ISymbol, BodyFacts> factsFor)
+        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, CleanupCallers cleanup, Func<IOperation, ISymbol, BodyFacts> factsFor)
         {
             _symbols = symbols;
             _sources = sources;
+            _cleanup = cleanup;
             _factsFor = factsFor;
         }
 
@@ -46,6 +48,7 @@ namespace CloseNotify.Analyzers.Flow
                 case OperationKind.Invocation:
                     var invocation = (IInvocationOperation)operation;
                     VisitCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments, ref sink);
+                    _cleanup.Note(invocation);
                     break;
                 case OperationKind.ObjectCreation:
                     var creation = (IObjectCreationOperation)operation;

@@ -33,6 +33,12 @@ namespace CloseNotify.Analyzers.Flow
         public IEnumerable<Diagnostic> Diagnostics() =>
             _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity).Select(Create);
 
+        /// <summary>The diagnostics with the stream each disposes (the root of its group) and whether the code disposes it
+        /// there by completing a pipe over it.</summary>
+        public IEnumerable<(Diagnostic Diagnostic, ISymbol Stream, bool ThroughPipe)> Entries() =>
+            _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity)
+                .Select(s => (Create(s), _entities.Entities[_entities.RootOf(s.Entity)], s.Subject != null && _symbols.PipeTypes.Contains(ValueSources.TypeOf(s.Subject)?.OriginalDefinition!)));
+
         private Diagnostic Create(DisposalSite site)
         {
             var entity = _entities.Entities[_entities.RootOf(site.Entity)];

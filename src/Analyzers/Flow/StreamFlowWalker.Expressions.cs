@@ -202,17 +202,26 @@ namespace CloseNotify.Analyzers.Flow
                 return (null, null);
             }
 
+            var (failedWhenTrue, failedWhenFalse) = _handshakes!.Failed(condition);
+            if ((failedWhenTrue | failedWhenFalse) != 0)
+            {
+                return (state.Value.Fail(failedWhenTrue), state.Value.Fail(failedWhenFalse));
+            }
+
             switch (OperationHelpers.StripConversions(condition))
             {
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                     var (t, f) = Refine(not.Operand, state);
                     return (f, t);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                    // a && b is false where a is, or where a is true and b false.
                     var left = Refine(and.LeftOperand, state);
-                    return (Refine(and.RightOperand, left.WhenTrue).WhenTrue, state);
+                    var right = Refine(and.RightOperand, left.WhenTrue);
+                    return (right.WhenTrue, StreamState.Join(left.WhenFalse, right.WhenFalse));
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
                     var first = Refine(or.LeftOperand, state);
-                    return (state, Refine(or.RightOperand, first.WhenFalse).WhenFalse);
+                    var second = Refine(or.RightOperand, first.WhenFalse);
+                    return (StreamState.Join(first.WhenTrue, second.WhenTrue), second.WhenFalse);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                     var compared = IsNull(comparison.RightOperand) ? comparison.LeftOperand : IsNull(comparison.LeftOperand) ? comparison.RightOperand : null;
                     var tested = _entities.IndexOf(compared);

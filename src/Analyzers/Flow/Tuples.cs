@@ -112,8 +112,8 @@ namespace CloseNotify.Analyzers.Flow
                     case IAwaitOperation awaited:
                         value = awaited.Operation;
                         break;
-                    case IInvocationOperation { TargetMethod.Name: "ConfigureAwait" or "AsTask", Instance: { } instance }:
-                        value = instance;
+                    case IInvocationOperation invocation when OperationHelpers.WrappedTask(invocation) is { } wrapped:
+                        value = wrapped;
                         break;
                     default:
                         return value;

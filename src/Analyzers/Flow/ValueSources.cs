@@ -190,9 +190,9 @@ namespace CloseNotify.Analyzers.Flow
         private void AddInvocation(IInvocationOperation invocation, List<Node> into, ISymbol container)
         {
             var method = invocation.TargetMethod;
-            if (method.Name is "ConfigureAwait" or "WaitAsync" or "AsTask" && invocation.Instance != null)
+            if (OperationHelpers.WrappedTask(invocation) is { } wrapped)
             {
-                Add(invocation.Instance, into, container);
+                Add(wrapped, into, container);
             }
             else if (method.MethodKind == MethodKind.DelegateInvoke)
             {
@@ -205,7 +205,10 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (IsRelevant(method.ReturnType))
                 {
-                    into.Add(Node.Of(method.ReducedFrom ?? method));
+                    // A method that returns a delegate returns what produces streams: its Produced node, as a delegate
+                    // symbol's is (a method group, by contrast, is the method itself).
+                    var called = method.ReducedFrom ?? method;
+                    into.Add(method.ReturnType.TypeKind == TypeKind.Delegate ? Node.ProducedBy(called) : Node.Of(called));
                 }
             }
             else if (_symbols.PipeOwnsStream(invocation))
