@@ -51,8 +51,14 @@ namespace CloseNotify.Analyzers.Flow
                 .Add(DisposedWithoutCloseNotifyAnalyzer.KindProperty, site.Kind.ToString())
                 .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, subject.Name)
                 .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, EntityKind(subject))
-                .Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name)
                 .Add(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, _symbols.IsSslStream(ValueSources.TypeOf(subject)) ? "SslStream" : "Stream");
+
+            // Only a stream can be closed: pipes or readers made over a stream the code does not keep itself (a constructor's
+            // parameter) name nothing a fix could close, so no target is given and no fix is offered.
+            if (_symbols.CanHoldSslStream(ValueSources.TypeOf(subject)))
+            {
+                properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name);
+            }
             return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, _origin(site.Entity));
         }
 
