@@ -35,8 +35,10 @@ namespace CloseNotify.Analyzers.Flow
         {
             // Asked for nearly every argument, assignment and declaration of the compilation: value types, strings, arrays
             // and type parameters are rejected without a lookup, every other type is answered once.
-            if (type is not { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Delegate })
+            if (type is not { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Delegate }
+                && type is not INamedTypeSymbol { TypeKind: TypeKind.Struct, Arity: 1, Name: "ValueTask" })
             {
+                // ValueTask<Stream> is the one value type let through: what a modern upgrade helper returns.
                 return false;
             }
 
