@@ -48,7 +48,7 @@ namespace CloseNotify.Analyzers.Flow
                 return;
             }
 
-            var cleanup = IsInCatch(invocation) || (shape >= 0 && PassesException(invocation, shape));
+            var cleanup = OperationHelpers.IsInsideCatch(invocation) || (shape >= 0 && PassesException(invocation, shape));
             _onlyCleanup.AddOrUpdate(method, cleanup, (_, earlier) => earlier && cleanup);
         }
 
@@ -98,24 +98,6 @@ namespace CloseNotify.Analyzers.Flow
                     return argument.ArgumentKind != ArgumentKind.DefaultValue
                         && OperationHelpers.StripConversions(argument.Value) is { } value
                         && value.ConstantValue is not { HasValue: true, Value: null } && value is not IDefaultValueOperation;
-                }
-            }
-
-            return false;
-        }
-
-        /// <summary>Inside a catch block of the function the call is made in (a lambda there runs later: not counted).</summary>
-        private static bool IsInCatch(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ICatchClauseOperation:
-                        return true;
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
-                        return false;
                 }
             }
 

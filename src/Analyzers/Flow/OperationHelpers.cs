@@ -56,6 +56,25 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
+        /// <summary>Inside a catch block of the function the operation is in (a lambda or local function there runs later:
+        /// not counted).</summary>
+        public static bool IsInsideCatch(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ICatchClauseOperation:
+                        return true;
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The root of the operation tree holding <paramref name="operation"/>: the member's body.</summary>
         public static IOperation RootOf(IOperation operation)
         {

@@ -37,7 +37,9 @@ namespace CloseNotify.Analyzers.Flow
         /// there by completing a pipe over it.</summary>
         public IEnumerable<(Diagnostic Diagnostic, ISymbol Stream, bool ThroughPipe)> Entries() =>
             _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity)
-                .Select(s => (Create(s), _entities.Entities[_entities.RootOf(s.Entity)], s.Subject != null && _symbols.PipeTypes.Contains(ValueSources.TypeOf(s.Subject)?.OriginalDefinition!)));
+                .Select(s => (Create(s), _entities.Entities[_entities.RootOf(s.Entity)], IsPipe(s.Subject)));
+
+        private bool IsPipe(ISymbol? subject) => subject != null && ValueSources.TypeOf(subject) is { } type && _symbols.PipeTypes.Contains(type.OriginalDefinition);
 
         private Diagnostic Create(DisposalSite site)
         {

@@ -51,6 +51,43 @@ static class Tls
 }", version, Verify.Diagnostic(Descriptors.DisposedWithoutCloseNotifyAcrossMethods).WithLocation(0)
                 .WithArguments("_stream", "it may hold the SslStream created in Tls.UpgradeAsync (Test0.cs:36)"));
 
+        // The tuple's items read by name and by position into two fields: only the TLS item's field is reported.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_the_field_given_the_TLS_item_of_a_tuple_and_not_the_transport_field(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+static class Secure
+{
+    public static async Task<(Stream Transport, SslStream Tls)> UpgradeAsync(TcpClient tcp)
+    {
+        var transport = tcp.GetStream();
+        var ssl = new SslStream(transport, true);
+        await ssl.AuthenticateAsClientAsync(""pair.example"");
+        return (transport, ssl);
+    }
+}
+
+sealed class Pair : IDisposable
+{
+    private Stream _transport;
+    private Stream _tls;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        var pair = await Secure.UpgradeAsync(tcp);
+        _transport = pair.Transport;
+        _tls = pair.Item2;
+        await _transport.WriteAsync(new byte[] { 0 }, 0, 1);
+    }
+
+    public void Dispose()
+    {
+        {|#0:_tls.Dispose()|};
+        _transport.Dispose();
+    }
+}", version, Verify.Diagnostic(Descriptors.DisposedWithoutCloseNotifyAcrossMethods).WithLocation(0)
+                .WithArguments("_tls", "it may hold the SslStream created in Secure.UpgradeAsync (Test0.cs:12)"));
+
         // The handshake and the first write happen in helpers the stream is handed to: after them it owes close_notify.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
