@@ -1,41 +1,46 @@
 #!/usr/bin/env bash
-# The fixes on the development corpus (issue 14): for each library, a scratch clone (the checkouts stay read-only),
+# The fixes on the development corpus (issues 14 and 26): for each library, a scratch copy (the checkouts stay read-only),
 # CloseNotify's analyzers and fixes added to its project(s), `dotnet format` applying the TLS fixes, with the
 # runtime referenced and without it, then a rebuild. Prints one tab-separated row per library and mode: files and
 # lines changed, what the fixes wrote, TLS warnings before and after, and whether the fixed library still builds.
 #
-#   bash eng/corpus-fix.sh [--out DIR] <checkouts-dir> [library...]
+#   bash eng/corpus-fix.sh [--out DIR] [--no-lock] <checkouts-dir> [library...]
 #
-# --out  where the clones, logs and diffs go (default /tmp/closenotify-corpus-fix); nothing is written into the
+# --out  where the copies, logs and diffs go (default /tmp/closenotify-corpus-fix); nothing is written into the
 #        checkouts or into this repository. The diffs (fixed.diff) stay there: they are the libraries' code.
-# The builds take the machine-wide corpus lock (eng/corpus/common.sh), like eng/corpus.sh.
+# The builds take the machine-wide corpus lock (eng/corpus/common.sh), like eng/corpus.sh, one library and mode at a time.
+# --no-lock  build without it: the copies are this run's own, so only other runs' timings suffer (the eleven libraries
+#            take hours on a loaded machine, interleaved with a timing run even longer).
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/eng/corpus/common.sh"
 
 out=/tmp/closenotify-corpus-fix
+lock=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$(realpath -m "$2")"; shift ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --no-lock) lock=0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
   shift
 done
 if [ $# -lt 1 ]; then
-  sed -n '2,11p' "$0" >&2
+  sed -n '2,15p' "$0" >&2
   exit 2
 fi
 checkouts="$(realpath "$1")"
 shift
 libraries=("$@")
-[ ${#libraries[@]} -gt 0 ] || libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket)
+[ ${#libraries[@]} -gt 0 ] || libraries=("${corpus_libraries[@]}")
 
 # Each library's project(s) and TFM, as eng/corpus.sh builds them (shared/CORPUS.md). dotnet format takes no
-# msbuild properties, so a TFM override goes into the generated Directory.Build.targets instead of the command line.
+# msbuild properties, so a TFM override goes into the generated targets instead of the command line.
 library_config() {
   override=0
+  remove_packages=()
   case "$1" in
     npgsql) projects=(src/Npgsql/Npgsql.csproj); tfm=net10.0 ;;
     nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj); tfm=net10.0 ;;
@@ -44,31 +49,42 @@ library_config() {
     FluentFTP) projects=(FluentFTP/FluentFTP.csproj); tfm=net8.0; override=1 ;;
     MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj); tfm=net10.0; override=1 ;;
     SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj); tfm=net8.0; override=1 ;;
-    *) echo "unknown library '$1'" >&2; return 1 ;;
+    MailKit) projects=(MailKit/MailKit.csproj); tfm=net10.0; override=1 ;;
+    rabbitmq-dotnet-client) projects=(projects/RabbitMQ.Client/RabbitMQ.Client.csproj); tfm=net8.0 ;;
+    StackExchange.Redis) projects=(src/StackExchange.Redis/StackExchange.Redis.csproj); tfm=net10.0 ;;
+    DotNetty) projects=(src/DotNetty.Handlers/DotNetty.Handlers.csproj); tfm=net6.0; override=1 ;;
+    MQTTnet) projects=(Source/MQTTnet.Server/MQTTnet.Server.csproj); tfm=net10.0 ;;
+    # The native OpenSSL binaries package is not on the mirror and not needed to compile (as in eng/corpus.sh).
+    DotNetCampus.HttpClientOverOpenSsl)
+      projects=(src/DotNetCampus.HttpClientOverOpenSsl/DotNetCampus.HttpClientOverOpenSsl.csproj); tfm=net8.0; override=1
+      remove_packages=(openssl-native) ;;
+    *) echo "unknown library '$1' (known: ${corpus_libraries[*]})" >&2; return 1 ;;
   esac
 }
 
-common=(-p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -p:NuGetAudit=false -p:EnablePackageValidation=false)
+common=(-p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -p:NuGetAudit=false -p:EnablePackageValidation=false
+  -p:GeneratePackageOnBuild=false)
 
-# write_build_targets <clone> <runtime-dll or ''>: a Directory.Build.targets at the clone's root that imports the
-# library's own (moved aside) and adds our analyzers (and the runtime), one TFM, analyzers on during the build.
+# write_build_targets <clone> <runtime-dll or ''>: closenotify.corpus.targets at the clone's root adds our analyzers
+# (and the runtime), the one TFM, analyzers on during the build, the package removals. MSBuild imports only the
+# nearest Directory.Build.targets above a project, so every one the library has (rabbitmq-dotnet-client's is in
+# projects/) is moved aside to Directory.Build.library.targets and replaced by one that imports it and ours, and the
+# root gets one if it has none. Ours is imported once per project (a guard property): a library's targets that
+# import the parent's would otherwise add the analyzers twice.
 write_build_targets() {
-  local clone="$1" runtime="$2"
-  if [ -f "$clone/Directory.Build.targets" ]; then
-    mv "$clone/Directory.Build.targets" "$clone/Directory.Build.library.targets"
-  fi
+  local clone="$1" runtime="$2" package
   local reference=""
   [ -n "$runtime" ] && reference="<Reference Include=\"$runtime\" />"
   # The one TFM only where eng/corpus.sh sets it (globally there): npgsql's netstandard2.0 source generator keeps its own.
   local tfms=""
   [ "$override" -eq 1 ] && tfms="<TargetFrameworks>$tfm</TargetFrameworks>"
-  cat >"$clone/Directory.Build.targets" <<EOF
+  local removals=""
+  for package in "${remove_packages[@]}"; do removals="$removals<PackageReference Remove=\"$package\" />"; done
+  cat >"$clone/closenotify.corpus.targets" <<EOF
 <Project>
-  <Import Project="Directory.Build.library.targets" Condition="Exists('\$(MSBuildThisFileDirectory)Directory.Build.library.targets')" />
   <PropertyGroup>
+    <CloseNotifyCorpusImported>true</CloseNotifyCorpusImported>
     $tfms
-  </PropertyGroup>
-  <PropertyGroup>
     <RunAnalyzersDuringBuild>true</RunAnalyzersDuringBuild>
     <RunAnalyzers>true</RunAnalyzers>
   </PropertyGroup>
@@ -76,9 +92,35 @@ write_build_targets() {
     <Analyzer Include="$out/analyzers/CloseNotify.Analyzers.dll" />
     <Analyzer Include="$out/analyzers/CloseNotify.CodeFixes.dll" />
     $reference
+    $removals
   </ItemGroup>
 </Project>
 EOF
+  local found targets
+  mapfile -t found < <(find "$clone" -name Directory.Build.targets -not -path '*/.git/*')
+  [ -f "$clone/Directory.Build.targets" ] || found+=("$clone/Directory.Build.targets")
+  for targets in "${found[@]}"; do
+    [ -f "$targets" ] && mv "$targets" "${targets%.targets}.library.targets"
+    cat >"$targets" <<EOF
+<Project>
+  <Import Project="Directory.Build.library.targets" Condition="Exists('\$(MSBuildThisFileDirectory)Directory.Build.library.targets')" />
+  <Import Project="$clone/closenotify.corpus.targets" Condition="'\$(CloseNotifyCorpusImported)' != 'true'" />
+</Project>
+EOF
+  done
+}
+
+# copy_checkout <checkout> <clone>: the checkout's working tree (its build outputs and git data left out) in a new
+# git repository with one commit, the baseline of the diff. Not `git clone`: some snapshots lack blobs of files their
+# HEAD names (rabbitmq-dotnet-client's and StackExchange.Redis's test binaries), and MailKit's MimeKit is a submodule
+# checked out beside it, which a clone leaves empty.
+copy_checkout() {
+  local checkout="$1" clone="$2"
+  mkdir -p "$clone"
+  tar -C "$checkout" -cf - --exclude=.git --exclude=obj --exclude='bin/Release' --exclude='bin/Debug' \
+    --exclude=./artifacts --exclude='global.json.closenotify-aside' . | tar -C "$clone" -xf - || return 1
+  git -C "$clone" init -q && git -C "$clone" add -A >/dev/null 2>&1 &&
+    git -C "$clone" -c user.name=corpus -c user.email=corpus@localhost commit -q -m baseline
 }
 
 # tls_warnings <build-log>: distinct TLS warnings (file, position, id) of a build.
@@ -95,7 +137,7 @@ fix_library() {
   local lib="$1" mode="$2" dir="$out/$1/$2" clone="$out/$1/$2/src"
   rm -rf "$dir"
   mkdir -p "$dir"
-  git clone -q "$checkouts/$lib" "$clone" || return 1
+  copy_checkout "$checkouts/$lib" "$clone" || return 1
   local runtime=""
   [ "$mode" = runtime ] && runtime="$out/runtime/CloseNotify.dll"
   write_build_targets "$clone" "$runtime"
@@ -122,18 +164,22 @@ fix_library() {
     dotnet format analyzers "$p" --no-restore --diagnostics TLS001 TLS002 TLS003 --severity warn -v:q \
       >>"$dir/format.log" 2>&1 9>&- || format_rc=$?
   done
-  git diff -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' >"$dir/fixed.diff"
-  local files added removed
-  files=$(git diff --name-only -- . ':!Directory.Build.targets' ':!Directory.Build.library.targets' ':!global.json' | wc -l)
+  local ours=(':(exclude,glob)**/Directory.Build.targets' ':(exclude,glob)**/Directory.Build.library.targets'
+    ':(exclude)closenotify.corpus.targets' ':(exclude)global.json')
+  git diff -- . "${ours[@]}" >"$dir/fixed.diff"
+  local files added removed hunks
+  files=$(git diff --name-only -- . "${ours[@]}" | wc -l)
   added=$(grep -c '^+[^+]' "$dir/fixed.diff")
+  hunks=$(grep -c '^@@' "$dir/fixed.diff")
   removed=$(grep -c '^-[^-]' "$dir/fixed.diff")
   local notify graceful abort shutdown filter narrow rethrow loop
-  notify=$(grep -c '^+.*TlsClose\.Notify(' "$dir/fixed.diff")
-  graceful=$(grep -c '^+.*TlsClose\.GracefulAsync(' "$dir/fixed.diff")
-  shutdown=$(grep -c '^+.*\.ShutdownAsync()' "$dir/fixed.diff")
-  filter=$(grep -c '^+.*TlsErrors\.IsBenign(' "$dir/fixed.diff")
+  # A space before the parenthesis is allowed where the file's style has one (MailKit writes `Dispose ()`).
+  notify=$(grep -c '^+.*TlsClose\.Notify \?(' "$dir/fixed.diff")
+  graceful=$(grep -c '^+.*TlsClose\.GracefulAsync \?(' "$dir/fixed.diff")
+  shutdown=$(grep -c '^+.*\.ShutdownAsync \?()' "$dir/fixed.diff")
+  filter=$(grep -c '^+.*TlsErrors\.IsBenign \?(' "$dir/fixed.diff")
   # A catch narrowed to a benign type, or filtered on the benign types (the default without the runtime).
-  narrow=$(grep -cE '^\+\s*catch \((IOException|ObjectDisposedException)\)|^\+.*when \([A-Za-z0-9_]+ is IOException' "$dir/fixed.diff")
+  narrow=$(grep -cE '^\+\s*catch ?\((IOException|ObjectDisposedException)\)|^\+.*when ?\([A-Za-z0-9_]+ is IOException' "$dir/fixed.diff")
   rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
   loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
   for p in "${projects[@]}"; do
@@ -141,7 +187,7 @@ fix_library() {
   done
   after=$(tls_warnings "$dir/after.log")
   cd "$root" || return 1
-  printf '%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$added" "$removed" \
+  printf '%s\t%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$hunks" "$added" "$removed" \
     "$notify" "$graceful" "$shutdown" "$filter" "$narrow" "$rethrow" "$loop" "$before" "$after" "$build_rc" "$(errors "$dir/after.log")"
 }
 
@@ -151,17 +197,20 @@ build_analyzers "$root" "$out/analyzers" || exit 1
 dotnet build "$root/src/Runtime/CloseNotify.csproj" -c Release -f net8.0 -nologo -v:q -nodeReuse:false >"$out/runtime.log" 2>&1 || { cat "$out/runtime.log" >&2; exit 1; }
 mkdir -p "$out/runtime" && cp "$root/src/Runtime/bin/Release/net8.0/CloseNotify.dll" "$out/runtime/"
 
+# The lock is taken for one library and mode at a time, so that other runs queue between them, not behind all eleven.
 exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
-if ! flock -n 9; then
-  echo "waiting for another corpus build on this machine to finish" >&2
-  flock 9
-fi
-printf 'library\tmode\tformat_rc\tfiles\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
+printf 'library\tmode\tformat_rc\tfiles\thunks\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
 for lib in "${libraries[@]}"; do
   library_config "$lib" || continue
   for mode in runtime bcl; do
+    if [ "$lock" -eq 1 ] && ! flock -n 9; then
+      echo "$lib ($mode): waiting for another corpus build on this machine to finish" >&2
+      flock 9
+    fi
     echo "$lib ($mode): fixing ${projects[*]} ($tfm)" >&2
+    start=$(date +%s)
     fix_library "$lib" "$mode"
+    flock -u 9
+    echo "  $lib ($mode): $(( $(date +%s) - start )) s" >&2
   done
 done
-flock -u 9
