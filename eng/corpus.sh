@@ -45,13 +45,14 @@ checkouts="$(realpath "$1")"
 shift
 libraries=("$@")
 if [ ${#libraries[@]} -eq 0 ]; then
-  libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket)
+  libraries=("${corpus_libraries[@]}")
 fi
 configuration="${CORPUS_CONFIGURATION:-Release}"
 
 # What each library needs to build one TFM here (shared/CORPUS.md): its project(s), the TFM, extra arguments.
 library_config() {
   extra=()
+  remove_packages=()
   case "$1" in
     npgsql) projects=(src/Npgsql/Npgsql.csproj); tfm=net10.0 ;;
     nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj); tfm=net10.0 ;;
@@ -62,9 +63,21 @@ library_config() {
       extra=(-p:TargetFrameworks=net10.0 -p:EnablePackageValidation=false) ;;
     SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj)
       tfm=net8.0; extra=(-p:TargetFrameworks=net8.0) ;;
+    MailKit) projects=(MailKit/MailKit.csproj); tfm=net10.0; extra=(-p:TargetFrameworks=net10.0) ;;
+    # Its global.json pins SDK 8.0.100 (latestFeature): moved aside for the build, as SuperSocket's.
+    rabbitmq-dotnet-client) projects=(projects/RabbitMQ.Client/RabbitMQ.Client.csproj); tfm=net8.0 ;;
+    StackExchange.Redis) projects=(src/StackExchange.Redis/StackExchange.Redis.csproj); tfm=net10.0 ;;
+    DotNetty) projects=(src/DotNetty.Handlers/DotNetty.Handlers.csproj); tfm=net6.0; extra=(-p:TargetFrameworks=net6.0) ;;
+    # Builds Source/MQTTnet too (a project reference).
+    MQTTnet) projects=(Source/MQTTnet.Server/MQTTnet.Server.csproj); tfm=net10.0 ;;
+    # Its native OpenSSL binaries package (openssl-native) is not on the package mirror, and the C# code needs none
+    # of it to compile: the generated targets remove the reference (restore included), nothing is edited.
+    DotNetCampus.HttpClientOverOpenSsl)
+      projects=(src/DotNetCampus.HttpClientOverOpenSsl/DotNetCampus.HttpClientOverOpenSsl.csproj); tfm=net8.0
+      extra=(-p:TargetFrameworks=net8.0 -p:GeneratePackageOnBuild=false); remove_packages=(openssl-native) ;;
     # Our own tiny library with known close sites: eng/corpus/selftest.sh.
     Sample) projects=(Sample.csproj); tfm=net10.0 ;;
-    *) echo "unknown library '$1' (known: npgsql FluentFTP nats.net MySqlConnector SuperSocket)" >&2; return 1 ;;
+    *) echo "unknown library '$1' (known: ${corpus_libraries[*]})" >&2; return 1 ;;
   esac
 }
 
@@ -117,7 +130,7 @@ build_library() {
     echo "  $lib: waiting for another corpus build on this machine to finish" >&2
     flock 9
   fi
-  write_targets "$dir/closenotify.targets" "$out/analyzers" "$dir/sarif" "$globalconfig"
+  write_targets "$dir/closenotify.targets" "$out/analyzers" "$dir/sarif" "$globalconfig" "${remove_packages[@]}"
   write_traversal "$dir/build.proj" "$checkout"
   cd "$checkout" || return 1
   if [ -f global.json.closenotify-aside ] && [ ! -f global.json ]; then
@@ -129,10 +142,13 @@ build_library() {
     aside="$checkout/global.json"
     mv global.json global.json.closenotify-aside
   fi
-  local start rc=0 restore_s build_s="" n
+  local start rc=0 restore_s build_s="" n restore_targets=()
+  # The restore sees the generated targets only where they remove a package reference.
+  [ ${#remove_packages[@]} -eq 0 ] || restore_targets=("-p:CustomAfterMicrosoftCommonTargets=$dir/closenotify.targets")
   start=$(date +%s)
   for p in "${projects[@]}"; do
-    dotnet restore "$p" -nologo -v:q -nodeReuse:false "${common[@]}" "${extra[@]}" >>"$dir/restore.log" 2>&1 9>&- || rc=$?
+    dotnet restore "$p" -nologo -v:q -nodeReuse:false "${common[@]}" "${extra[@]}" "${restore_targets[@]}" \
+      >>"$dir/restore.log" 2>&1 9>&- || rc=$?
   done
   restore_s=$(( $(date +%s) - start ))
   local load

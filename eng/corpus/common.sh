@@ -1,6 +1,11 @@
 # Shared by eng/corpus.sh and eng/bench-build.sh (sourced, not run): build CloseNotify's analyzers once,
 # and write the .targets file that adds them to every project of a build without editing the project.
 
+# The development corpus (issue 12's five, issue 26's six more), in the order the scripts build and print them:
+# the checkouts' directory names, as in eng/corpus/labels.tsv.
+corpus_libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket
+  MailKit rabbitmq-dotnet-client StackExchange.Redis DotNetty MQTTnet DotNetCampus.HttpClientOverOpenSsl)
+
 # build_analyzers <repo-root> <dir>: builds src/CodeFixes (which builds src/Analyzers) in Release and copies
 # both assemblies into <dir>, so that a test run rebuilding the repo meanwhile cannot change them under us.
 build_analyzers() {
@@ -17,14 +22,17 @@ build_analyzers() {
   git -C "$root" rev-parse HEAD >"$dir/commit" 2>/dev/null || echo unknown >"$dir/commit"
 }
 
-# write_targets <file> <analyzer-dir> <sarif-dir> [globalconfig]: MSBuild imports this file into every
+# write_targets <file> <analyzer-dir> <sarif-dir> [globalconfig] [package...]: MSBuild imports this file into every
 # project (through -p:CustomAfterMicrosoftCommonTargets, a global property, so referenced projects of the same
 # repository get it too). Each project writes its own SARIF log: a global ErrorLog property would make every
 # project of the build overwrite the same file. The optional global analyzer config (CA2000 on) is added the
 # same way (as the SDK adds a discovered .globalconfig: an EditorConfigFiles item with is_global = true), so
-# nothing is written into the checkout.
+# nothing is written into the checkout. The packages named after it are removed from every project's references
+# (the file must then be given to the restore too): a package the mirror lacks and the compile does not need
+# (DotNetCampus.HttpClientOverOpenSsl's native OpenSSL binaries).
 write_targets() {
-  local file="$1" analyzers="$2" sarif="$3" globalconfig="${4:-}"
+  local file="$1" analyzers="$2" sarif="$3" globalconfig="${4:-}" package
+  shift 4 2>/dev/null || shift $#
   mkdir -p "$sarif"
   {
     echo '<Project>'
@@ -35,6 +43,9 @@ write_targets() {
     if [ -n "$globalconfig" ]; then
       echo "    <EditorConfigFiles Include=\"$globalconfig\" />"
     fi
+    for package in "$@"; do
+      echo "    <PackageReference Remove=\"$package\" />"
+    done
     echo '  </ItemGroup>'
     echo '  <PropertyGroup>'
     echo "    <ErrorLog>$sarif/\$(MSBuildProjectName).\$(TargetFramework).sarif,version=2.1</ErrorLog>"
