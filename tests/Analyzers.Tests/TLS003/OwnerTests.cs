@@ -366,5 +366,40 @@ sealed class Supervisor
         catch { }
     }
 }", version);
+        // The connection is kept as an interface of the compilation; the TLS implementation shuts its stream down.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_a_close_through_an_interface_whose_implementation_shuts_down(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Sources.Usings + @"
+interface IConnection
+{
+    Task CloseAsync();
+}
+
+sealed class TlsConnection : IConnection
+{
+    private readonly SslStream _ssl;
+
+    public TlsConnection(SslStream ssl) { _ssl = ssl; }
+
+    public async Task CloseAsync()
+    {
+        await _ssl.ShutdownAsync();
+        _ssl.Dispose();
+    }
+}
+
+sealed class Session
+{
+    private IConnection _connection;
+
+    public void Attach(IConnection connection) { _connection = connection; }
+
+    public async Task EndAsync()
+    {
+        try { await _connection.CloseAsync(); }
+        {|#0:catch|} { }
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_connection.CloseAsync()'"));
     }
 }
