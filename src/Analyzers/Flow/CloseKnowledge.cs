@@ -32,7 +32,11 @@ namespace CloseNotify.Analyzers.Flow
         public CloseTypes Types { get; }
 
         /// <summary>Does the expression hold a TLS stream, or a BCL owner of one (a StreamWriter, a pipe over it)?</summary>
-        public abstract Verdict HoldsTls(IOperation? expression);
+        public Verdict HoldsTls(IOperation? expression)
+        {
+            expression = OperationHelpers.StripConversions(expression);
+            return expression == null ? Verdict.No : Symbols.IsSslStream(expression.Type) ? Verdict.Yes : HoldsTlsUntyped(expression);
+        }
 
         /// <summary>Is the type one of the compilation's classes that keep a TLS stream (or an owner of one) in a field?</summary>
         public abstract Verdict IsOwner(ITypeSymbol? type);
@@ -42,6 +46,9 @@ namespace CloseNotify.Analyzers.Flow
         /// close error either) and TLS001's fix replaces it: a catch around it swallows nothing of the close.
         /// </summary>
         public abstract Verdict Tls001Reports(IOperation disposal, IOperation? receiver);
+
+        /// <summary>The same question for an expression not typed as an SslStream (conversions stripped).</summary>
+        protected abstract Verdict HoldsTlsUntyped(IOperation expression);
 
         /// <summary>Can a call into the compilation's code raise a TLS close error (what it closes, for the message)?</summary>
         public abstract (Verdict Raises, string? What) CallRaises(IInvocationOperation call, int depth);

@@ -45,19 +45,8 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        public override Verdict HoldsTls(IOperation? expression)
+        protected override Verdict HoldsTlsUntyped(IOperation expression)
         {
-            expression = OperationHelpers.StripConversions(expression);
-            if (expression == null)
-            {
-                return Verdict.No;
-            }
-
-            if (Symbols.IsSslStream(expression.Type))
-            {
-                return Verdict.Yes;
-            }
-
             var nodes = new List<Node>();
             _flow.Sources.Add(expression, nodes, _compilation.Assembly);
             return nodes.Any(n => n.Kind == NodeKind.Origin || (n.Kind == NodeKind.Value && n.Symbol != null && _model.MayHoldTls(n.Symbol))) ? Verdict.Yes : Verdict.No;

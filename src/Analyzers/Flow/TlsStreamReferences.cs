@@ -34,19 +34,8 @@ namespace CloseNotify.Analyzers.Flow
             _owner = owner;
         }
 
-        public override Verdict HoldsTls(IOperation? expression)
+        protected override Verdict HoldsTlsUntyped(IOperation expression)
         {
-            expression = OperationHelpers.StripConversions(expression);
-            if (expression == null)
-            {
-                return Verdict.No;
-            }
-
-            if (Symbols.IsSslStream(expression.Type))
-            {
-                return Verdict.Yes;
-            }
-
             var known = OperationHelpers.ReferencedSymbol(expression) switch
             {
                 ILocalSymbol local => _locals.Value.Contains(local),
