@@ -279,5 +279,34 @@ class Downloader
         }
     }
 }", version);
+
+        // Four calls down is beyond what the rule follows (a close that far is rarely the caller's to see).
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_close_four_calls_down(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+sealed class Link
+{
+    private SslStream _ssl;
+
+    public void Open(TcpClient tcp) { _ssl = new SslStream(tcp.GetStream()); _ssl.AuthenticateAsClient(""x.example""); }
+
+    public void Stop() => Drain();
+
+    private void Drain() => Shut();
+
+    private void Shut() => Finish();
+
+    private void Finish() => _ssl.ShutdownAsync().Wait();
+}
+
+sealed class Supervisor
+{
+    void Stop(Link link)
+    {
+        try { link.Stop(); }
+        catch { }
+    }
+}", version);
     }
 }

@@ -338,34 +338,6 @@ sealed class Server
     }
 }", version);
 
-        // Four calls down is beyond what the rule follows (a close that far is rarely the caller's to see).
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task No_diagnostic_for_a_close_four_calls_down(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Sources.Usings + @"
-sealed class Link
-{
-    private SslStream _ssl;
-
-    public void Open(TcpClient tcp) { _ssl = new SslStream(tcp.GetStream()); _ssl.AuthenticateAsClient(""x.example""); }
-
-    public void Stop() => Drain();
-
-    private void Drain() => Shut();
-
-    private void Shut() => Finish();
-
-    private void Finish() => _ssl.ShutdownAsync().Wait();
-}
-
-sealed class Supervisor
-{
-    void Stop(Link link)
-    {
-        try { link.Stop(); }
-        catch { }
-    }
-}", version);
         // The connection is kept as an interface of the compilation; the TLS implementation shuts its stream down.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
