@@ -179,7 +179,7 @@ namespace CloseNotify.Analyzers
         private static List<Decision> Decide(CloseKnowledge knowledge, ITryOperation tryOperation, List<ICatchClauseOperation> suspects, IOperation root)
         {
             var catches = knowledge.Types.Catches;
-            var (closing, closed) = CloseFinder.FindClose(knowledge, tryOperation.Body, root, depth: 0);
+            var (closing, closed, _) = CloseFinder.FindClose(knowledge, tryOperation.Body, root, depth: 0);
 
             // A catch (IOException) is never a close's swallower, but around a read loop it still ends the data early.
             var (reading, read) = closing != Verdict.Yes || suspects.Any(c => !catches.IsBroad(c.ExceptionType))

@@ -22,20 +22,20 @@ namespace CloseNotify.Analyzers.Flow
         /// TLS001 finding (a subclass closing itself, a dispose after the close, a failure path), a flushing owner's
         /// disposal, an owner's close or a call that reaches one of those. What a nested try keeps to itself does not count.
         /// </summary>
-        public static (Verdict Raises, string? What) FindClose(CloseKnowledge knowledge, IOperation body, IOperation root, int depth)
+        public static (Verdict Raises, string? What, IOperation? At) FindClose(CloseKnowledge knowledge, IOperation body, IOperation root, int depth)
         {
-            (Verdict, string?) pending = (Verdict.No, null);
+            (Verdict, string?, IOperation?) pending = (Verdict.No, null, null);
             foreach (var operation in Reached(knowledge.Types.Catches, body))
             {
                 var (raises, what) = Raises(knowledge, operation, root, depth);
                 if (raises == Verdict.Yes)
                 {
-                    return (raises, what);
+                    return (raises, what, operation);
                 }
 
                 if (raises == Verdict.Unknown && pending.Item1 == Verdict.No)
                 {
-                    pending = (raises, what);
+                    pending = (raises, what, operation);
                 }
             }
 
@@ -143,10 +143,10 @@ namespace CloseNotify.Analyzers.Flow
                     }
 
                     return method.MethodKind != MethodKind.DelegateInvoke && !method.IsExtern ? knowledge.CallRaises(invocation, depth) : (Verdict.No, null);
-                case IUsingOperation { Resources: var resources }:
-                    return UsingDisposal(knowledge, operation, resources);
+                case IUsingOperation { Resources: var resources } usingStatement:
+                    return UsingDisposal(knowledge, operation, resources, usingStatement.IsAsynchronous, depth);
                 case IUsingDeclarationOperation declaration:
-                    return UsingDisposal(knowledge, operation, declaration.DeclarationGroup);
+                    return UsingDisposal(knowledge, operation, declaration.DeclarationGroup, declaration.IsAsynchronous, depth);
                 default:
                     return (Verdict.No, null);
             }
@@ -162,12 +162,11 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             // An owner's close (or any other object's): what its body does decides; a close it keeps to itself raises nothing here.
-            var (raises, what) = knowledge.CallRaises(invocation, depth);
-            return raises == Verdict.No && Or(holds, knowledge.IsOwner(receiver.Type)) == Verdict.Unknown ? (Verdict.Unknown, Describe(receiver)) : (raises, what);
+            return Unless(Or(holds, knowledge.IsOwner(receiver.Type)), knowledge.CallRaises(invocation, depth), receiver);
         }
 
         /// <summary>The end of a using that disposes a TLS stream or an owner of one.</summary>
-        private static (Verdict, string?) UsingDisposal(CloseKnowledge knowledge, IOperation statement, IOperation resources)
+        private static (Verdict, string?) UsingDisposal(CloseKnowledge knowledge, IOperation statement, IOperation resources, bool asynchronous, int depth)
         {
             var pending = (Verdict.No, (string?)null);
             foreach (var resource in Resources(resources))
@@ -175,7 +174,7 @@ namespace CloseNotify.Analyzers.Flow
                 var holds = knowledge.HoldsTls(resource);
                 var found = holds == Verdict.Yes
                     ? (knowledge.Types.WritesOnDisposal(resource.Type) ? (Verdict.Yes, Describe(resource)) : NotTls001s(knowledge, statement, resource))
-                    : (Or(holds, knowledge.IsOwner(resource.Type)), Describe(resource));
+                    : Unless(holds, knowledge.DisposalRaises(resource, asynchronous, depth), resource);
                 if (found.Item1 == Verdict.Yes)
                 {
                     return found;
@@ -189,6 +188,10 @@ namespace CloseNotify.Analyzers.Flow
 
             return pending;
         }
+
+        /// <summary>An answer that stays unknown while whether the receiver holds a TLS stream is.</summary>
+        private static (Verdict, string?) Unless(Verdict holds, (Verdict Raises, string? What) found, IOperation receiver) =>
+            found.Raises == Verdict.No && holds == Verdict.Unknown ? (Verdict.Unknown, Describe(receiver)) : found;
 
         /// <summary>A disposal of a TLS stream raises nothing of a close when it is TLS001's finding (see <see cref="CloseKnowledge.Tls001Reports"/>).</summary>
         private static (Verdict, string?) NotTls001s(CloseKnowledge knowledge, IOperation disposal, IOperation receiver) =>
@@ -263,7 +266,9 @@ namespace CloseNotify.Analyzers.Flow
 
         public static string Describe(IOperation? operation)
         {
-            var symbol = OperationHelpers.ReferencedSymbol(operation) ?? (OperationHelpers.StripConversions(operation) as IMemberReferenceOperation)?.Member;
+            // A using's resource is named by the variable it declares (using (var session = new Session(...))).
+            var declared = operation?.Parent is IVariableInitializerOperation { Parent: IVariableDeclaratorOperation declarator } ? declarator.Symbol : null;
+            var symbol = declared ?? OperationHelpers.ReferencedSymbol(operation) ?? (OperationHelpers.StripConversions(operation) as IMemberReferenceOperation)?.Member;
             return symbol != null ? "'" + symbol.Name + "'" : operation == null ? "the TLS stream" : "'" + operation.Syntax + "'";
         }
 

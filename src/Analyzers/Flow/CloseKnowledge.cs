@@ -50,6 +50,10 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>The same question for an expression not typed as an SslStream (conversions stripped).</summary>
         protected abstract Verdict HoldsTlsUntyped(IOperation expression);
 
+        /// <summary>Can the end of a using over <paramref name="resource"/> (not a TLS stream) raise a TLS close error: an
+        /// owner whose Dispose (DisposeAsync) does?</summary>
+        public abstract (Verdict Raises, string? What) DisposalRaises(IOperation resource, bool asynchronous, int depth);
+
         /// <summary>Can a call into the compilation's code raise a TLS close error (what it closes, for the message)?</summary>
         public abstract (Verdict Raises, string? What) CallRaises(IInvocationOperation call, int depth);
     }

@@ -25,6 +25,7 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<(IMethodSymbol, int), (Verdict, string?)> _calls = new Dictionary<(IMethodSymbol, int), (Verdict, string?)>();
         private readonly Dictionary<SyntaxNode, IOperation> _rootsBySyntax = new Dictionary<SyntaxNode, IOperation>();
         private readonly Dictionary<SyntaxNode, ISymbol> _ownersByRoot = new Dictionary<SyntaxNode, ISymbol>();
+        private readonly Dictionary<IInvocationOperation, string> _reachedByCall = new Dictionary<IInvocationOperation, string>();
         private List<INamedTypeSymbol>? _sourceTypes;
 
         public CloseReach(CompilationFlow flow, FlowModel model, CloseTypes types, Compilation compilation, Tls001Sites tls001, CancellationToken cancellationToken)
@@ -70,13 +71,29 @@ namespace CloseNotify.Analyzers.Flow
 
             foreach (var method in Callees(call.TargetMethod, receiver?.Type))
             {
-                if (Summary(method, depth + 1).Item1 == Verdict.Yes)
+                if (Summary(method, depth + 1) is { Item1: Verdict.Yes, Item2: var reached })
                 {
-                    return (Verdict.Yes, what);
+                    // The message says where the close is: "'_client.Disconnect()' (reaching '_ssl' in MailClient.CloseStream)".
+                    _reachedByCall[call] = reached!;
+                    return (Verdict.Yes, what + " (reaching " + reached + ")");
                 }
             }
 
             return (Verdict.No, null);
+        }
+
+        public override (Verdict Raises, string? What) DisposalRaises(IOperation resource, bool asynchronous, int depth)
+        {
+            var dispose = asynchronous ? Types.AsyncDisposable?.GetMembers("DisposeAsync").FirstOrDefault() : Types.Disposable.GetMembers("Dispose").FirstOrDefault();
+            if (depth >= CloseFinder.MaxCallDepth || !IsOwner(resource.Type, 1) || dispose == null
+                || resource.Type?.FindImplementationForInterfaceMember(dispose) is not IMethodSymbol implementation || !_flow.Sources.IsSource(implementation))
+            {
+                return (Verdict.No, null);
+            }
+
+            return Summary(implementation, depth + 1) is { Item1: Verdict.Yes, Item2: var reached }
+                ? (Verdict.Yes, CloseFinder.Describe(resource) + " (reaching " + reached + ")")
+                : (Verdict.No, null);
         }
 
         /// <summary>A call can reach a TLS stream through its receiver (an owner, or this in an owner), or an argument.</summary>
@@ -86,8 +103,8 @@ namespace CloseNotify.Analyzers.Flow
             return IsOwner(through, 1) || (receiver != null && HoldsTls(receiver) == Verdict.Yes) || call.Arguments.Any(a => HoldsTls(a.Value) == Verdict.Yes);
         }
 
-        /// <summary>Can the method's body raise a TLS close error to its caller? Memoized; a method met again while its own
-        /// answer is pending (recursion) counts as not raising.</summary>
+        /// <summary>Can the method's body raise a TLS close error to its caller, and what raises it where ("'_ssl' in
+        /// Session.CloseAsync")? Memoized; a method met again while its own answer is pending (recursion) counts as not raising.</summary>
         private (Verdict, string?) Summary(IMethodSymbol method, int depth)
         {
             var key = (method.OriginalDefinition, depth);
@@ -102,7 +119,10 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (OperationHelpers.BodyOf(root) is { } body && CloseFinder.FindClose(this, body, root, depth) is { Raises: Verdict.Yes } found)
                 {
-                    result = found;
+                    var reached = found.At is IInvocationOperation call && _reachedByCall.TryGetValue(call, out var deeper)
+                        ? deeper
+                        : found.What + " in " + method.ContainingType.Name + "." + method.Name;
+                    result = (Verdict.Yes, reached);
                     break;
                 }
             }

@@ -67,6 +67,9 @@ namespace CloseNotify.Analyzers.Flow
                 ? (Verdict.Unknown, CloseFinder.DescribeCall(call))
                 : (Verdict.No, null);
 
+        public override (Verdict Raises, string? What) DisposalRaises(IOperation resource, bool asynchronous, int depth) =>
+            (IsOwner(resource.Type) == Verdict.No ? Verdict.No : Verdict.Unknown, CloseFinder.Describe(resource));
+
         private bool MayCarry(ITypeSymbol? type) => Symbols.CanHoldSslStream(type) || Symbols.IsOwnerLike(type);
     }
 }

@@ -316,8 +316,8 @@ sealed class Service
         {|#1:catch (Exception)|} { }
     }
 }", version,
-                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_client.Disconnect()'"),
-                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(1).WithArguments("Exception", "'_client'"));
+                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_client.Disconnect()' (reaching '_ssl' in MailClient.CloseStream)"),
+                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(1).WithArguments("Exception", "'_client' (reaching '_ssl' in MailClient.CloseStream)"));
 
         // Debug.WriteLine and a library's own [Conditional] log compile away in the build that ships: the loop then takes
         // a reset or a truncated record for the end of the data, as an empty catch would.

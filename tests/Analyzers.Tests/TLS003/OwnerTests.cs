@@ -112,7 +112,7 @@ class Pool
         {
         }
     }
-}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'session.CloseAsync()'"));
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'session.CloseAsync()' (reaching '_ssl' in SocketStream.CloseAsync)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -281,7 +281,7 @@ sealed class Client
         try { _framed.Close(); }
         {|#0:catch (Exception)|} { }
     }
-}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'_framed'"));
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'_framed' (reaching 'ssl' in FramedStream.Close)"));
 
         // A StreamReader's disposal writes nothing; TLS001 reports it (the stream under it got no close_notify).
         [Theory]
@@ -372,6 +372,68 @@ sealed class Session
         try { await _connection.CloseAsync(); }
         {|#0:catch|} { }
     }
-}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_connection.CloseAsync()'"));
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_connection.CloseAsync()' (reaching '_ssl' in TlsConnection.CloseAsync)"));
+        // The end of a using runs the owner's Dispose: it shuts the stream down, so the catch around the using swallows
+        // what the close raises; the other owner's Dispose only disposes (TLS001's finding), which raises nothing of a close.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_a_using_of_an_owner_whose_Dispose_shuts_down_only(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Sources.Usings + @"
+sealed class Tunnel : IDisposable
+{
+    private readonly SslStream _ssl;
+
+    public Tunnel(TcpClient tcp) { _ssl = new SslStream(tcp.GetStream()); _ssl.AuthenticateAsClient(""vpn.example""); }
+
+    public void Send(byte[] data) => _ssl.Write(data, 0, data.Length);
+
+    public void Dispose()
+    {
+        _ssl.ShutdownAsync().Wait();
+        _ssl.Dispose();
+    }
+}
+
+sealed class Plain : IDisposable
+{
+    private readonly SslStream _ssl;
+
+    public Plain(TcpClient tcp) { _ssl = new SslStream(tcp.GetStream()); _ssl.AuthenticateAsClient(""vpn.example""); }
+
+    public void Send(byte[] data) => _ssl.Write(data, 0, data.Length);
+
+    public void Dispose() => _ssl.Dispose();
+}
+
+sealed class Sender
+{
+    void Send(TcpClient tcp, byte[] data)
+    {
+        try
+        {
+            using (var tunnel = new Tunnel(tcp))
+            {
+                tunnel.Send(data);
+            }
+        }
+        {|#0:catch (Exception)|}
+        {
+        }
+    }
+
+    void SendPlain(TcpClient tcp, byte[] data)
+    {
+        try
+        {
+            using (var plain = new Plain(tcp))
+            {
+                plain.Send(data);
+            }
+        }
+        catch (Exception)
+        {
+        }
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'tunnel' (reaching '_ssl' in Tunnel.Dispose)"));
     }
 }
