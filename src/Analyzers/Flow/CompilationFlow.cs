@@ -32,7 +32,8 @@ namespace CloseNotify.Analyzers.Flow
             Symbols = symbols;
             _sources = new ValueSources(symbols, compilation.Assembly);
             SelfClosing = new SelfClosingTypes(symbols, compilation);
-            _collector = new BodyFactCollector(symbols, _sources, (operation, owner) =>
+            Cleanup = new CleanupCallers(_sources, compilation);
+            _collector = new BodyFactCollector(symbols, _sources, Cleanup, (operation, owner) =>
             {
                 var root = OperationHelpers.RootOf(operation);
                 return _bodies.GetOrAdd(root.Syntax, _ => new BodyFacts(owner, root));
@@ -44,6 +45,9 @@ namespace CloseNotify.Analyzers.Flow
         public ValueSources Sources => _sources;
 
         public SelfClosingTypes SelfClosing { get; }
+
+        /// <summary>The methods of the compilation that only run as cleanup after a failure (read at the end).</summary>
+        public CleanupCallers Cleanup { get; }
 
         /// <summary>Null when the compilation cannot see SslStream: then no stream can be followed.</summary>
         public static CompilationFlow? For(Compilation compilation, AnalyzerOptions options) =>
