@@ -123,7 +123,9 @@ namespace CloseNotify.Analyzers
                 .Where(c => c.Filter == null && catches.IsBroadOrIO(c.ExceptionType) && c.Syntax is CatchClauseSyntax && catches.DoesNothing(c.Handler))
                 .ToList();
             var symbols = lookups.Flow!.Symbols;
-            if (suspects.Count == 0 || IsInsideCatch(tryOperation)
+            // Cleanup in a catch that handles the first error (catch (Exception ex) { try { conn.Dispose(); } catch { } throw; }):
+            // swallowing the second error there is the idiom that keeps the first one from being replaced.
+            if (suspects.Count == 0 || OperationHelpers.IsInsideCatch(tryOperation)
                 || (symbols.Options.IsEmpty && !CloseFinder.MayCloseOrRead(tryOperation.Body, lookups.Compilation.Assembly)))
             {
                 return;
@@ -261,27 +263,6 @@ namespace CloseNotify.Analyzers
 
             // A partial type seen from one file only is not cached: another file may see more of it.
             return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, fields) : fields;
-        }
-
-        /// <summary>
-        /// Cleanup in a catch that handles the first error (<c>catch (Exception ex) { try { conn.Dispose(); } catch { } throw; }</c>):
-        /// swallowing the second error there is the idiom that keeps the first one from being replaced.
-        /// </summary>
-        private static bool IsInsideCatch(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ICatchClauseOperation:
-                        return true;
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
-                        return false;
-                }
-            }
-
-            return false;
         }
     }
 }
