@@ -323,7 +323,11 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
-        /// <summary>Like <see cref="OwnDescendants"/>, without the bodies of nested tries that keep every error to themselves.</summary>
+        /// <summary>
+        /// Like <see cref="OwnDescendants"/>, without the bodies of nested tries that keep every error to themselves, and
+        /// without catch blocks: what a catch block closes is the cleanup of another error (a failed write that disconnects
+        /// and rethrows), not the close the code around asked for.
+        /// </summary>
         private static IEnumerable<IOperation> Reached(CatchClauses catches, IOperation root)
         {
             var stack = new Stack<IOperation>();
@@ -331,6 +335,11 @@ namespace CloseNotify.Analyzers.Flow
             while (stack.Count > 0)
             {
                 var current = stack.Pop();
+                if (current is ICatchClauseOperation)
+                {
+                    continue;
+                }
+
                 yield return current;
                 var skip = current != root && current is ITryOperation nested && catches.KeepsEverything(nested) ? nested.Body : null;
                 PushChildren(stack, current, skip);

@@ -308,5 +308,45 @@ sealed class Supervisor
         catch { }
     }
 }", version);
+        // A send that disconnects when it fails: the close there is the cleanup of the write's error, and the caller's catch
+        // is about the write (an application-level message), not a close it asked for.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_call_that_closes_only_on_its_own_failure_path(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+sealed class Channel
+{
+    private SslStream _ssl;
+
+    public void Open(TcpClient tcp) { _ssl = new SslStream(tcp.GetStream()); _ssl.AuthenticateAsClient(""chat.example""); }
+
+    public void Send(byte[] data)
+    {
+        try
+        {
+            _ssl.Write(data, 0, data.Length);
+        }
+        catch
+        {
+            Disconnect();
+            throw;
+        }
+    }
+
+    public void Disconnect()
+    {
+        _ssl.ShutdownAsync().Wait();
+        _ssl.Dispose();
+    }
+}
+
+sealed class Heartbeat
+{
+    void Beat(Channel channel)
+    {
+        try { channel.Send(new byte[] { 0 }); }
+        catch { }
+    }
+}", version);
     }
 }
