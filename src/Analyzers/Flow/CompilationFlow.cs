@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -22,6 +23,8 @@ namespace CloseNotify.Analyzers.Flow
         private readonly object _gate = new object();
         private readonly BodyFactCollector _collector;
         private FlowModel? _model;
+        private IReadOnlyList<Diagnostic>? _acrossMethods;
+        private bool _fed;
 
         private CompilationFlow(Compilation compilation, KnownSymbols symbols)
         {
@@ -52,7 +55,15 @@ namespace CloseNotify.Analyzers.Flow
 
         /// <summary>Reads one operation the driver hands over (one of <see cref="BodyFactCollector.Kinds"/>). The driver
         /// runs one analyzer's actions on one body in sequence, so a body's facts are only ever written by one thread.</summary>
-        public void Record(IOperation operation, ISymbol owner) => _collector.Visit(operation, owner);
+        public void Record(IOperation operation, ISymbol owner)
+        {
+            _fed = true;
+            _collector.Visit(operation, owner);
+        }
+
+        /// <summary>Did a rule (TLS001) feed the model in this analysis? TLS003 alone (TLS001 off, or <c>dotnet format
+        /// --diagnostics TLS003</c>) feeds it itself at the end of the compilation (<see cref="FlowFeed"/>).</summary>
+        public bool IsFed => _fed;
 
         /// <summary>What the model read of a body (null when nothing: no stream in it), from any operation of it (the
         /// driver's operation blocks are the method's block, below its IMethodBodyOperation).</summary>
@@ -71,6 +82,17 @@ namespace CloseNotify.Analyzers.Flow
                 }
 
                 return _model;
+            }
+        }
+
+        /// <summary>TLS001's findings on streams that cross methods or types, computed once whichever rule asks first
+        /// (TLS001 reports them; TLS003 asks whether a disposal it sees is one of them).</summary>
+        public IReadOnlyList<Diagnostic> AcrossMethodsDiagnostics(CancellationToken cancellationToken)
+        {
+            var model = Model(cancellationToken);
+            lock (_gate)
+            {
+                return _acrossMethods ??= model.IsEmpty ? Array.Empty<Diagnostic>() : new AcrossMethods(this, model, cancellationToken).Analyze().ToList();
             }
         }
 
