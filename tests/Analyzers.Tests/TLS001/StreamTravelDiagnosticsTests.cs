@@ -175,19 +175,7 @@ sealed class HealthCheck
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Reports_the_TLS_item_of_a_deconstructed_tuple_and_not_the_transport(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
-static class Secure
-{
-    public static async Task<(Stream Transport, SslStream Tls)> UpgradeAsync(TcpClient tcp, string host)
-    {
-        var transport = tcp.GetStream();
-        await transport.WriteAsync(new byte[] { 0x16 }, 0, 1);
-        var ssl = new SslStream(transport, true);
-        await ssl.AuthenticateAsClientAsync(host);
-        return (transport, ssl);
-    }
-}
-
+            Verify.AnalyzerAsync(Usings + Sources.TupleUpgrade + @"
 sealed class CertificateProbe
 {
     public async Task<string> ProtocolOfAsync(TcpClient tcp)

@@ -15,19 +15,7 @@ namespace CloseNotify.Analyzers.Tests.TLS001
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Ignores_the_transport_item_of_an_upgrade_tuple(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
-static class Secure
-{
-    public static async Task<(Stream Transport, SslStream Tls)> UpgradeAsync(TcpClient tcp, string host)
-    {
-        var transport = tcp.GetStream();
-        await transport.WriteAsync(new byte[] { 0x16 }, 0, 1);
-        var ssl = new SslStream(transport, true);
-        await ssl.AuthenticateAsClientAsync(host);
-        return (transport, ssl);
-    }
-}
-
+            Verify.AnalyzerAsync(Usings + Sources.TupleUpgrade + @"
 sealed class Session
 {
     public async Task RunAsync(TcpClient tcp)

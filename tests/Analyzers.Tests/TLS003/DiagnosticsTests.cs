@@ -188,17 +188,7 @@ class Downloader
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Reports_catch_around_the_dispose_that_ends_the_close_of_a_Stream_field_given_by_another_type(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
-static class Upgrade
-{
-    public static async Task<Stream> ToTlsAsync(Stream plain, string host)
-    {
-        var ssl = new SslStream(plain);
-        await ssl.AuthenticateAsClientAsync(host);
-        return ssl;
-    }
-}
-
+            Verify.AnalyzerAsync(Usings + StreamUpgrade + @"
 sealed class Connector
 {
     private Stream _stream;

@@ -59,21 +59,11 @@ sealed class TlsReceiver : Receiver
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Reports_a_reader_loop_over_a_Stream_field_an_upgrade_helper_filled(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
+            Verify.AnalyzerAsync(Usings + StreamUpgrade + @"
 static class Trace
 {
     [System.Diagnostics.Conditional(""TRACE_WIRE"")]
     public static void Write(string message) { }
-}
-
-static class Upgrade
-{
-    public static async Task<Stream> ToTlsAsync(Stream plain, string host)
-    {
-        var ssl = new SslStream(plain);
-        await ssl.AuthenticateAsClientAsync(host);
-        return ssl;
-    }
 }
 
 sealed class LineClient
