@@ -205,5 +205,37 @@ sealed class CountingStream : Stream
                     .WithArguments("_inner", "it may hold the SslStream created in CountingStream.OpenAsync (Test0.cs:55)"),
                 Verify.Diagnostic(Descriptors.DisposedWithoutCloseNotifyAcrossMethods).WithLocation(1)
                     .WithArguments("_inner", "it may hold the SslStream created in CountingStream.OpenAsync (Test0.cs:55)"));
+
+        // Template method through a property: the base class reads and closes an abstract Stream property that the TLS
+        // subclass overrides to return its SslStream field.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_the_base_class_close_of_an_abstract_Stream_property_a_TLS_subclass_overrides(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+abstract class Connection
+{
+    protected abstract Stream Transport { get; }
+
+    public Task SendAsync(byte[] data) => Transport.WriteAsync(data, 0, data.Length);
+
+    public void Close()
+    {
+        {|#0:Transport.Dispose()|};
+    }
+}
+
+sealed class TlsConnection : Connection
+{
+    private readonly SslStream _ssl;
+
+    public TlsConnection(TcpClient tcp)
+    {
+        _ssl = new SslStream(tcp.GetStream());
+        _ssl.AuthenticateAsClient(""store.example"");
+    }
+
+    protected override Stream Transport => _ssl;
+}", version, Verify.Diagnostic(Descriptors.DisposedWithoutCloseNotifyAcrossMethods).WithLocation(0)
+                .WithArguments("Transport", "it may hold the SslStream created in the TlsConnection constructor (Test0.cs:25)"));
     }
 }

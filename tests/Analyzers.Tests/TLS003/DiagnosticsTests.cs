@@ -350,5 +350,35 @@ class Downloader
         return total;
     }
 }", version, Verify.Diagnostic(Descriptors.SwallowedReadError).WithLocation(0).WithArguments("IOException", "'ssl'"));
+
+        // A writer made over a base class's Stream field, which a TLS subclass fills: disposing the writer flushes into the
+        // TLS stream and closes it, so a bare catch around it swallows the close's errors.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_the_disposal_of_a_writer_over_a_base_class_field_a_subclass_fills(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+abstract class TextChannel
+{
+    protected Stream Transport;
+    private StreamWriter _writer;
+
+    public void Start() => _writer = new StreamWriter(Transport);
+
+    public void Stop()
+    {
+        try { _writer.Dispose(); }
+        {|#0:catch|} { }
+    }
+}
+
+sealed class TlsTextChannel : TextChannel
+{
+    public TlsTextChannel(TcpClient tcp)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        ssl.AuthenticateAsClient(""chat.example"");
+        Transport = ssl;
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_writer'"));
     }
 }

@@ -134,5 +134,45 @@ sealed class Consumer
         }
     }
 }", version, Verify.Diagnostic(Descriptors.SwallowedReadErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'connection'"));
+
+        // A PipeReader made over a Stream field that holds the TLS stream: its read loop's IOException is a TLS read error.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_read_loop_over_a_pipe_reader_made_over_a_TLS_field(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + "using System.IO.Pipelines;\n" + @"
+sealed class PipeConnection
+{
+    private Stream _stream;
+    private PipeReader _input;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        await ssl.AuthenticateAsClientAsync(""pipe.example"");
+        _stream = ssl;
+        _input = PipeReader.Create(_stream);
+    }
+
+    public async Task<long> ConsumeAsync()
+    {
+        long total = 0;
+        try
+        {
+            while (true)
+            {
+                var result = await _input.ReadAsync();
+                total += result.Buffer.Length;
+                _input.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                    break;
+            }
+        }
+        {|#0:catch (IOException)|}
+        {
+        }
+
+        return total;
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedReadErrorAcrossMethods).WithLocation(0).WithArguments("IOException", "'_input'"));
     }
 }
