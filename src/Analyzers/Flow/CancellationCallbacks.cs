@@ -18,6 +18,11 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Compilation _compilation;
         private readonly ConcurrentDictionary<IMethodSymbol, bool> _methods = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
 
+        // A type's Register calls, read once per type: a driver's connection classes are large and partial, and asking
+        // for each of their methods walked all of their syntax again (most of TLS003's time on a large library).
+        private readonly ConcurrentDictionary<INamedTypeSymbol, InvocationExpressionSyntax[]> _registrations =
+            new ConcurrentDictionary<INamedTypeSymbol, InvocationExpressionSyntax[]>(SymbolEqualityComparer.Default);
+
         public CancellationCallbacks(CloseTypes types, Compilation compilation)
         {
             _types = types;
@@ -48,23 +53,29 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>A method group handed to Register in its own type's code: found by name in the syntax first, then checked.</summary>
         private bool IsRegisteredByItsType(IMethodSymbol method, CancellationToken cancellationToken)
         {
-            foreach (var reference in method.ContainingType?.DeclaringSyntaxReferences ?? default)
+            if (method.ContainingType is not { } type)
             {
-                var syntax = reference.GetSyntax(cancellationToken);
-                foreach (var invocation in syntax.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                return false;
+            }
+
+            foreach (var invocation in _registrations.GetOrAdd(type, t => RegistrationsOf(t, cancellationToken)))
+            {
+                if (invocation.ArgumentList.Arguments.Any(a => Name(a.Expression) == method.Name)
+                    && _compilation.GetSemanticModel(invocation.SyntaxTree).GetOperation(invocation, cancellationToken) is { } operation
+                    && RegistersMethod(operation, method))
                 {
-                    if (Name(invocation.Expression) is "Register" or "UnsafeRegister"
-                        && invocation.ArgumentList.Arguments.Any(a => Name(a.Expression) == method.Name)
-                        && _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(invocation, cancellationToken) is { } operation
-                        && RegistersMethod(operation, method))
-                    {
-                        return true;
-                    }
+                    return true;
                 }
             }
 
             return false;
         }
+
+        private static InvocationExpressionSyntax[] RegistrationsOf(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+            type.DeclaringSyntaxReferences
+                .SelectMany(reference => reference.GetSyntax(cancellationToken).DescendantNodes().OfType<InvocationExpressionSyntax>())
+                .Where(invocation => Name(invocation.Expression) is "Register" or "UnsafeRegister")
+                .ToArray();
 
         private static string? Name(ExpressionSyntax expression) => expression switch
         {

@@ -213,6 +213,34 @@ sealed class Connection
     }
 }", version);
 
+        // The method group is registered in another part of the partial type, in another file.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_cancellation_callback_registered_in_another_part_of_its_type(LanguageVersion version) =>
+            Verify.AnalyzerOnFilesAsync(version, new[]
+            {
+                Usings + @"
+sealed partial class Connection
+{
+    private readonly SslStream _ssl;
+
+    public Connection(SslStream ssl, System.Threading.CancellationToken stopping)
+    {
+        _ssl = ssl;
+        stopping.Register(OnStopping);
+    }
+}",
+                Usings + @"
+sealed partial class Connection
+{
+    private void OnStopping()
+    {
+        try { _ssl.ShutdownAsync().Wait(); }
+        catch (Exception) { }
+    }
+}",
+            });
+
         // A plain Close of a socket or a file, not of anything TLS.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
