@@ -114,6 +114,31 @@ namespace CloseNotify.Analyzers
             }
 
             SslStreamBaseTypes = baseTypes;
+            Socket = compilation.GetTypeByMetadataName("System.Net.Sockets.Socket");
+            TcpClient = compilation.GetTypeByMetadataName("System.Net.Sockets.TcpClient");
+        }
+
+        /// <summary>System.Net.Sockets.Socket, when referenced: a transport under a TLS stream (TLS004).</summary>
+        public INamedTypeSymbol? Socket { get; }
+
+        /// <summary>System.Net.Sockets.TcpClient, when referenced: a transport under a TLS stream (TLS004).</summary>
+        public INamedTypeSymbol? TcpClient { get; }
+
+        /// <summary>System.IO.Stream or a class derived from it.</summary>
+        public bool IsStreamType(ITypeSymbol? type) => Stream != null && type is { TypeKind: TypeKind.Class } && InheritsFrom(type, Stream);
+
+        /// <summary>A Socket or a TcpClient (or a subclass): closing one ends the TCP connection under any TLS stream over it.</summary>
+        public bool IsSocketLike(ITypeSymbol? type)
+        {
+            for (var t = type as INamedTypeSymbol; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t, Socket) || SymbolEqualityComparer.Default.Equals(t, TcpClient))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         public INamedTypeSymbol SslStream { get; }
@@ -152,6 +177,22 @@ namespace CloseNotify.Analyzers
         /// <summary>A BCL owner (StreamReader, GZipStream...) or a configured one: disposing it disposes the stream it was given.</summary>
         public bool IsOwnerType(ITypeSymbol? type) =>
             type != null && (OwnerTypes.Contains(type.OriginalDefinition) || Options.IsDisposingOwner(type));
+
+        /// <summary>The owner in <c>owner.BaseStream</c> (a StreamReader's, StreamWriter's...): the stream it was made over,
+        /// which the TLS001 fix closes for an owner field. Null for anything else.</summary>
+        public IOperation? OwnerOfBaseStream(IOperation? value)
+        {
+            value = Flow.OperationHelpers.StripConversions(value);
+            if (value is Microsoft.CodeAnalysis.Operations.IConditionalAccessOperation { WhenNotNull: Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "BaseStream" } } conditional)
+            {
+                // owner?.BaseStream
+                return IsOwnerType(conditional.Operation.Type) ? conditional.Operation : null;
+            }
+
+            return value is Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "BaseStream", Instance: { } owner } && IsOwnerType(owner.Type)
+                ? owner
+                : null;
+        }
 
         /// <summary>A type whose instances may own a TLS stream and dispose it: the BCL owners, TextReader/TextWriter
         /// (what a StreamReader is usually kept as), the pipes, the configured owners.</summary>

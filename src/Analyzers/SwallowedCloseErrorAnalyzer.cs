@@ -78,7 +78,6 @@ namespace CloseNotify.Analyzers
                 {
                     Owners = new TlsOwners(Flow.Symbols, compilation.Assembly);
                     Tls001 = new Tls001Sites(Flow);
-                    Callbacks = new CancellationCallbacks(Types, compilation);
                 }
             }
 
@@ -92,8 +91,6 @@ namespace CloseNotify.Analyzers
             public TlsOwners Owners { get; } = null!;
 
             public Tls001Sites Tls001 { get; } = null!;
-
-            public CancellationCallbacks Callbacks { get; } = null!;
         }
 
         /// <summary>A try whose catches wait for the end of the compilation.</summary>
@@ -135,7 +132,7 @@ namespace CloseNotify.Analyzers
             var knowledge = new TlsStreamReferences(
                 symbols, lookups.Types, () => LocalStreams.FindHolders(symbols, root), () => FieldsOf(context, symbols, fieldsByType), lookups.Owners, lookups.Tls001, context.ContainingSymbol);
             var decisions = Decide(knowledge, tryOperation, suspects, root);
-            if (decisions.All(d => d.Verdict == Verdict.No) || lookups.Callbacks.IsInCallback(tryOperation, context.ContainingSymbol, context.CancellationToken))
+            if (decisions.All(d => d.Verdict == Verdict.No))
             {
                 return;
             }

@@ -14,10 +14,13 @@ using Microsoft.CodeAnalysis.Operations;
 namespace CloseNotify.Analyzers
 {
     /// <summary>
-    /// Local to a member: the SslStream is created in it (<c>new SslStream(inner, ...)</c>), so the member shows which
-    /// symbols are its transport (the inner stream, the TcpClient or Socket that stream came from). Walked on the
-    /// member's control-flow graph from each use of the TLS stream, along normal paths: a catch (the cleanup of a
-    /// failed handshake) is never on one. Members that create no SslStream cost one type test per object creation.
+    /// Two passes. In the member that creates the SslStream (<c>new SslStream(inner, ...)</c>) the member shows which
+    /// symbols are its transport; it is walked on its control-flow graph from each use of the TLS stream, along normal
+    /// paths: a catch (the cleanup of a failed handshake) is never on one (local diagnostics, live in the IDE). At the end
+    /// of the compilation, where the TLS stream and its transport live in members (fields, a base class's, another
+    /// object's), <see cref="AcrossMembers"/> reads the TLS001 flow model for which members hold the stream and walks the
+    /// methods that may close the transport. Members that create no SslStream cost one type test per object creation and
+    /// a dictionary lookup per body.
     /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class TransportClosedUnderTlsAnalyzer : DiagnosticAnalyzer
@@ -30,6 +33,10 @@ namespace CloseNotify.Analyzers
 
         /// <summary>Diagnostic property: "SslStream" when the name is declared as one (ShutdownAsync callable), else "Stream".</summary>
         public const string TypedProperty = "Typed";
+
+        /// <summary>Diagnostic property: the local, parameter or field holding the object whose member the stream is, when
+        /// the transport is closed from another type (<c>session.Socket.Shutdown(...)</c>: "session").</summary>
+        public const string InstanceProperty = "Instance";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.TransportClosedUnderTls, Descriptors.TransportClosedUnderTlsAcrossMethods);
@@ -48,16 +55,17 @@ namespace CloseNotify.Analyzers
 
                 var compilation = start.Compilation;
                 var options = start.Options;
-                var lookups = new PerCompilation<Holder>(_ => new Holder(PathSymbols.For(compilation, options)));
+                var lookups = new PerCompilation<Holder>(_ => new Holder(CompilationFlow.For(compilation, options)));
                 var marked = new ConcurrentDictionary<SyntaxNode, bool>();
-                var candidates = new ConcurrentBag<FieldCandidate>();
-                var typeBodies = new ConcurrentDictionary<INamedTypeSymbol, ConcurrentBag<IOperation>>(SymbolEqualityComparer.Default);
+                var creations = new ConcurrentBag<TlsCreation>();
+                var kept = new ConcurrentBag<MemberBody>();
+                var reported = new ConcurrentDictionary<Location, bool>();
                 // By reference: a type symbol is one object per compilation (cheaper than the symbol comparer, asked once per body).
-                var mayHoldBoth = new ConcurrentDictionary<INamedTypeSymbol, bool>(ByReference.Instance);
+                var keepType = new ConcurrentDictionary<INamedTypeSymbol, bool>(ByReference.Instance);
                 start.RegisterOperationAction(
                     c =>
                     {
-                        if (lookups.Get(c.CancellationToken).Symbols is { } symbols && symbols.IsSslStream(c.Operation.Type))
+                        if (lookups.Get(c.CancellationToken).Flow is { } flow && flow.Symbols.IsSslStream(c.Operation.Type))
                         {
                             marked.TryAdd(OperationHelpers.RootOf(c.Operation).Syntax, true);
                         }
@@ -67,82 +75,138 @@ namespace CloseNotify.Analyzers
                 // Operation actions of a member run before its block actions: the mark is there by now.
                 start.RegisterOperationBlockAction(block =>
                 {
-                    if (lookups.Get(block.CancellationToken).Symbols is not { } symbols)
+                    if (lookups.Get(block.CancellationToken).Flow is not { } flow)
                     {
                         return;
                     }
 
-                    // The bodies of the few types with a TLS-capable private field and a transport field are kept for the
-                    // end of the compilation, when every member that may close the field has been seen. (No closure per
-                    // body: this runs for every member of the compilation.)
+                    // The bodies of the types that may keep a TLS stream or its transport in a member are kept for the end of
+                    // the compilation, when every member that may close one has been seen. (No closure per body: this runs
+                    // for every member of the compilation.)
                     var type = block.OwningSymbol.ContainingType;
                     var keep = false;
-                    if (type != null && !mayHoldBoth.TryGetValue(type, out keep))
+                    if (type != null && !keepType.TryGetValue(type, out keep))
                     {
-                        keep = FieldTransports.MayHoldBoth(symbols, type);
-                        mayHoldBoth.TryAdd(type, keep);
+                        keep = TransportHolders.MayKeep(flow.Symbols, type);
+                        keepType.TryAdd(type, keep);
                     }
 
                     foreach (var operationBlock in block.OperationBlocks)
                     {
                         var root = OperationHelpers.RootOf(operationBlock);
+                        var body = new MemberBody(root, block.OwningSymbol);
                         if (marked.TryRemove(root.Syntax, out _))
                         {
-                            Analyze(block.GetControlFlowGraph(operationBlock), symbols, root, block.OwningSymbol, block.ReportDiagnostic, candidates);
+                            Analyze(block.GetControlFlowGraph(operationBlock), flow.Symbols, body, block.ReportDiagnostic, creations, reported);
                         }
 
                         if (keep)
                         {
-                            typeBodies.GetOrAdd(type!, _ => new ConcurrentBag<IOperation>()).Add(root);
+                            kept.Add(body);
                         }
                     }
                 });
                 start.RegisterCompilationEndAction(end =>
                 {
-                    if (!candidates.IsEmpty && lookups.Get(end.CancellationToken).Symbols is { } symbols)
+                    if (creations.IsEmpty || lookups.Get(end.CancellationToken).Flow is not { } flow)
                     {
-                        foreach (var diagnostic in FieldTransports.Analyze(symbols, candidates, typeBodies))
-                        {
-                            end.ReportDiagnostic(diagnostic);
-                        }
+                        return;
+                    }
+
+                    var reportedHere = new HashSet<Location>(reported.Keys);
+                    foreach (var diagnostic in AcrossCompilation(flow, creations.ToList(), kept, compilation, reportedHere, end.CancellationToken))
+                    {
+                        end.ReportDiagnostic(diagnostic);
                     }
                 });
             });
         }
 
-        private static void Analyze(ControlFlowGraph graph, KnownSymbols symbols, IOperation root, ISymbol owner, System.Action<Diagnostic> report, ConcurrentBag<FieldCandidate> candidates)
+        private static List<Diagnostic> AcrossCompilation(CompilationFlow flow, List<TlsCreation> creations, IEnumerable<MemberBody> kept, Compilation compilation, ISet<Location> reported, System.Threading.CancellationToken cancellationToken)
         {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var bodies = kept.Concat(creations.Select(c => c.Body)).ToList();
+
+            // The flow model is fed by TLS001's operation action; when that rule does not run (turned off), TLS004 feeds it
+            // here from the bodies it kept (the model then knows those bodies only).
+            if (creations.All(c => flow.FactsOf(c.Body.Root) == null))
+            {
+                Feed(flow, bodies);
+            }
+
+            DebugTrace.Write($"end: {bodies.Count} kept bodies, fed {creations.Any(c => flow.FactsOf(c.Body.Root) != null)} at {watch.ElapsedMilliseconds} ms");
+            var model = flow.Model(cancellationToken);
+            DebugTrace.Write($"end: model at {watch.ElapsedMilliseconds} ms");
+            if (model.IsEmpty)
+            {
+                return new List<Diagnostic>();
+            }
+
+            // Of the model's bodies, those TLS004 may need beyond its own: a method of another type that closes a socket, a
+            // caller that hands a stream to the method creating the SslStream.
+            var creating = new HashSet<ISymbol>(creations.Select(c => c.Body.Owner), SymbolEqualityComparer.Default);
+            var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list)
+                    .Where(b => b.ClosesSocket || b.Edges.Any(e => e.Target.Symbol is IParameterSymbol { ContainingSymbol: { } method } && creating.Contains(method)))
+                    .Select(b => new MemberBody(b.Root, b.Owner)))
+                .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
+            var index = new BodyIndex(all, flow.Symbols);
+            DebugTrace.Write($"end: index of {index.Bodies.Count} bodies at {watch.ElapsedMilliseconds} ms");
+            var ordered = creations.OrderBy(c => c.Site.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(c => c.Site.SpanStart).ToList();
+            var result = AcrossMembers.Analyze(flow.Symbols, model, ordered, index, compilation, reported, cancellationToken);
+            DebugTrace.Write($"end: analyzed at {watch.ElapsedMilliseconds} ms");
+            return result;
+        }
+
+        private static void Feed(CompilationFlow flow, IEnumerable<MemberBody> bodies)
+        {
+            var kinds = new HashSet<OperationKind>(BodyFactCollector.Kinds);
+            var seen = new HashSet<SyntaxNode>();
+            foreach (var body in bodies)
+            {
+                if (seen.Add(body.Root.Syntax))
+                {
+                    foreach (var operation in body.Root.DescendantsAndSelf())
+                    {
+                        if (kinds.Contains(operation.Kind))
+                        {
+                            flow.Record(operation, body.Owner);
+                        }
+                    }
+                }
+            }
+        }
+
+        private static void Analyze(ControlFlowGraph graph, KnownSymbols symbols, MemberBody body, System.Action<Diagnostic> report, ConcurrentBag<TlsCreation> creations, ConcurrentDictionary<Location, bool> reported)
+        {
+            var root = body.Root;
             var paths = new NormalPaths(graph);
-            var reported = new HashSet<Location>();
             foreach (var operation in root.Descendants())
             {
-                if (operation is IObjectCreationOperation { Arguments.IsEmpty: false } creation && symbols.IsSslStream(creation.Type)
-                    && TlsTarget(creation) is { } ssl)
+                if (operation is not IObjectCreationOperation { Arguments.IsEmpty: false } creation || !symbols.IsSslStream(creation.Type))
                 {
-                    var aliases = StreamAliases.Of(root, ssl);
-                    var transports = TransportSymbols.Of(root, creation.Arguments[0].Value, aliases);
-                    if (transports.Count == 0)
-                    {
-                        continue;
-                    }
+                    continue;
+                }
 
-                    if (owner.ContainingType is { } type && aliases.Any(a => a is IFieldSymbol { DeclaredAccessibility: Accessibility.Private } f && IsOwn(f, type))
-                        && transports.Any(t => t is IFieldSymbol f && IsOwn(f, type)))
-                    {
-                        candidates.Add(new FieldCandidate(type, aliases, transports, root.Syntax));
-                    }
+                var ssl = TlsTarget(creation);
+                var aliases = ssl == null ? new HashSet<ISymbol>(SymbolEqualityComparer.Default) : StreamAliases.Of(root, ssl);
+                var transports = TransportSymbols.Of(root, creation.Arguments[0].Value, aliases);
+                creations.Add(new TlsCreation(creation.Syntax, body, transports));
+                if (ssl == null || transports.Count == 0)
+                {
+                    continue;
+                }
 
-                    var events = new TransportEvents(symbols, paths, aliases, transports, owner.ContainingType);
-                    events.Collect(root);
-                    foreach (var start in events.Uses)
+                var events = new TransportEvents(symbols, paths, aliases, transports, body.Owner.ContainingType);
+                events.Collect(root);
+                var noSession = new NoSession(paths, root, o => IsAlias(o, aliases));
+                foreach (var start in events.Uses)
+                {
+                    foreach (var index in paths.Reached(start, events.ClosePoints, events.Stops, noSession.DeadSide, targetsStop: true))
                     {
-                        foreach (var index in paths.Reached(start, events.ClosePoints, events.Stops, v => paths.NullTestOf(v, o => IsAlias(o, aliases))))
+                        var (_, what, location) = events.Closes[index];
+                        if (reported.TryAdd(location, true))
                         {
-                            var (_, what, location) = events.Closes[index];
-                            if (reported.Add(location))
-                            {
-                                report(Diagnostic.Create(Descriptors.TransportClosedUnderTls, location, PropertiesOf(symbols, ssl), what, ssl.Name));
-                            }
+                            report(Diagnostic.Create(Descriptors.TransportClosedUnderTls, location, PropertiesOf(symbols, ssl), what, ssl.Name));
                         }
                     }
                 }
@@ -169,8 +233,6 @@ namespace CloseNotify.Analyzers
         private static bool IsAlias(IOperation operation, HashSet<ISymbol> aliases) =>
             OperationHelpers.ReferencedSymbol(operation) is { } symbol && aliases.Contains(symbol);
 
-        private static bool IsOwn(IFieldSymbol field, INamedTypeSymbol type) => !field.IsStatic && SymbolEqualityComparer.Default.Equals(field.ContainingType, type);
-
         internal static ImmutableDictionary<string, string?> PropertiesOf(KnownSymbols symbols, ISymbol ssl) =>
             ImmutableDictionary<string, string?>.Empty
                 .Add(NameProperty, ssl.Name)
@@ -179,9 +241,9 @@ namespace CloseNotify.Analyzers
 
         private sealed class Holder
         {
-            public Holder(KnownSymbols? symbols) => Symbols = symbols;
+            public Holder(CompilationFlow? flow) => Flow = flow;
 
-            public KnownSymbols? Symbols { get; }
+            public CompilationFlow? Flow { get; }
         }
     }
 }

@@ -1,6 +1,7 @@
-// TLS004 fix: close the TLS stream before its transport. Async code: the runtime's graceful close (close_notify,
-// bounded drain) or, BCL only, ShutdownAsync then Dispose; synchronous code and fields: TlsClose.Notify (no drain, null-safe),
-// or, BCL only, Dispose the TLS stream first (no blocking drain).
+// TLS004 fix: close the TLS stream before its transport. With the runtime: the graceful close awaited in async code
+// (close_notify, bounded drain), TlsClose.Notify elsewhere and for members (no drain, null-safe, never throws). Without it:
+// ShutdownAsync (awaited, or written within 250 ms) then Dispose, where every target framework of the file has
+// ShutdownAsync; Dispose alone where one does not (netstandard2.0, net462).
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -14,7 +15,6 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Simplification;
 using static Microsoft.CodeAnalysis.CSharp.SyntaxFactory;
 
 namespace CloseNotify.CodeFixes
@@ -41,15 +41,14 @@ namespace CloseNotify.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (Plan(root, model, SyntaxGenerator.GetGenerator(context.Document), diagnostic) is not { } plan)
+                if (Plan(context.Document, root, model, SyntaxGenerator.GetGenerator(context.Document), diagnostic, context.CancellationToken) is not { } plan)
                 {
                     continue;
                 }
 
                 var document = context.Document;
-                var name = diagnostic.Properties[TransportClosedUnderTlsAnalyzer.NameProperty];
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Close '{name}' before its transport", ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), ct), CloseFirstKey),
+                    CodeAction.Create($"Close '{plan.Target}' before its transport", ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), ct), CloseFirstKey),
                     diagnostic);
             }
         }
@@ -58,41 +57,59 @@ namespace CloseNotify.CodeFixes
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var insertion = new StatementInsertion();
-            var closed = new HashSet<(SyntaxNode Member, string Name)>();
+            var closed = new HashSet<(SyntaxNode Member, string Target)>();
+            var redundant = new HashSet<StatementSyntax>();
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
                 // Two transports closed in a row (the stream, then the client) need the TLS stream closed once, before the first.
-                if (Plan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic) is { } plan
-                    && closed.Add((plan.Member, diagnostic.Properties[TransportClosedUnderTlsAnalyzer.NameProperty]!)))
+                if (Plan(document, editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, cancellationToken) is { } plan && closed.Add((plan.Member, plan.Target)))
                 {
                     foreach (var statement in plan.Close)
                     {
                         insertion.Before(plan.Anchor, statement);
                     }
+
+                    if (plan.Redundant != null)
+                    {
+                        redundant.Add(plan.Redundant);
+                    }
                 }
             }
 
             insertion.ApplyTo(editor);
+            foreach (var statement in redundant)
+            {
+                editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
+            }
+
             return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private sealed class ClosePlan
         {
-            public ClosePlan(StatementSyntax anchor, SyntaxNode member, IReadOnlyList<StatementSyntax> close)
+            public ClosePlan(StatementSyntax anchor, SyntaxNode member, string target, IReadOnlyList<StatementSyntax> close, StatementSyntax? redundant)
             {
                 Anchor = anchor;
                 Member = member;
+                Target = target;
                 Close = close;
+                Redundant = redundant;
             }
 
             public StatementSyntax Anchor { get; }
 
             public SyntaxNode Member { get; }
 
+            /// <summary>The TLS stream as the fix writes it: <c>ssl</c>, <c>_ssl</c>, <c>session.Ssl</c>.</summary>
+            public string Target { get; }
+
             public IReadOnlyList<StatementSyntax> Close { get; }
+
+            /// <summary>A disposal of the same stream later in the block, which the inserted close makes redundant.</summary>
+            public StatementSyntax? Redundant { get; }
         }
 
-        private static ClosePlan? Plan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic)
+        private static ClosePlan? Plan(Document document, SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;
             if (!properties.TryGetValue(TransportClosedUnderTlsAnalyzer.NameProperty, out var name) || name == null)
@@ -116,46 +133,159 @@ namespace CloseNotify.CodeFixes
                 return null;
             }
 
-            var isField = properties[TransportClosedUnderTlsAnalyzer.EntityProperty] == "Field";
+            var isMember = properties[TransportClosedUnderTlsAnalyzer.EntityProperty] == "Field";
             var typed = properties[TransportClosedUnderTlsAnalyzer.TypedProperty] == "SslStream";
-            var stream = isField && !(model.LookupSymbols(anchor.SpanStart, name: name).FirstOrDefault() is IFieldSymbol)
-                ? (ExpressionSyntax)MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ThisExpression(), IdentifierName(name))
-                : IdentifierName(name);
+            var instance = properties.TryGetValue(TransportClosedUnderTlsAnalyzer.InstanceProperty, out var instanceName) ? instanceName : null;
+            if (Target(model, node, anchor, name, isMember, instance) is not { } stream)
+            {
+                return null;
+            }
+
             var isAsync = AsyncContext.AllowsAwait(anchor);
             var configureAwait = isAsync && AsyncContext.UsesConfigureAwaitFalse(anchor);
+            var redundant = instance == null ? RedundantDisposal(model, anchor, stream) : null;
+
             // With the runtime, the TLS001 fixes' own call (CloseStatements): the graceful close awaited in async code;
-            // elsewhere, and for a field that may be null where the transport is closed, Notify (close_notify within a
+            // elsewhere, and for a member that may be null where the transport is closed, Notify (close_notify within a
             // short bound, no drain, null accepted, never throws; TLS001 sees a TLS close, not a bare Dispose).
             var closes = new CloseStatements(model.Compilation, generator);
             if (closes.TlsClose != null)
             {
-                var call = closes.RuntimeCall(stream, graceful: true, canAwait: isAsync && !isField, configureAwait);
-                return new ClosePlan(anchor, member, new[] { (StatementSyntax)ExpressionStatement(call) });
+                var call = closes.RuntimeCall(stream, graceful: true, canAwait: isAsync && !isMember, configureAwait);
+                return new ClosePlan(anchor, member, stream.ToString(), new[] { (StatementSyntax)ExpressionStatement(call) }, redundant);
             }
 
-            var dispose = isField
+            var dispose = isMember
                 ? ExpressionStatement(ConditionalAccessExpression(stream, InvocationExpression(MemberBindingExpression(IdentifierName("Dispose")))))
                 : ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("Dispose"))));
-            // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: there, only the Dispose.
-            var canShutdown = ShutdownAvailability.Has(model.Compilation);
-            if (isAsync && !isField && typed && canShutdown)
+
+            // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: a file built for one of them gets the
+            // Dispose alone, in every one of its builds.
+            if (!ShutdownAvailability.Everywhere(document, model.Compilation))
             {
-                return new ClosePlan(anchor, member, new[] { Awaited(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("ShutdownAsync"))), configureAwait), dispose });
+                return new ClosePlan(anchor, member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
             }
 
-            return new ClosePlan(anchor, member, new[] { dispose });
+            // Cleanup decided across the compilation (a method called from a catch or a callback too): no throw path there.
+            var cleanup = AsyncContext.IsCleanup(anchor, model, cancellationToken);
+            var error = FreshNames.Exception(model, anchor);
+            StatementSyntax send;
+            if (typed)
+            {
+                var shutdown = closes.BclClose(stream, isAsync, configureAwait, cleanup, error);
+                send = isMember ? CloseStatements.IfNotNull(stream, Block(shutdown)) : shutdown.Count == 1 ? shutdown[0] : Block(shutdown);
+            }
+            else
+            {
+                // A Stream-typed holder: only an SslStream has a close_notify to send.
+                var local = FreshNames.Unique(model, anchor, "ssl");
+                send = closes.IfSslStream(stream, local, closes.BclClose(IdentifierName(local), isAsync, configureAwait, cleanup, error));
+            }
+
+            return new ClosePlan(anchor, member, stream.ToString(), new[] { send, dispose }, redundant);
         }
 
-        private static StatementSyntax Awaited(ExpressionSyntax call, bool configureAwait)
+        /// <summary>
+        /// The TLS stream as an expression at <paramref name="anchor"/>: the local or parameter, the member (<c>this.</c>
+        /// when a local shadows it), or the member of the instance whose transport is closed (<c>session.Ssl</c> for
+        /// <c>session.Socket.Shutdown(...)</c>). Null when the member cannot be reached from there (private to another
+        /// type): then no fix is offered.
+        /// </summary>
+        private static ExpressionSyntax? Target(SemanticModel model, SyntaxNode node, StatementSyntax anchor, string name, bool isMember, string? instance)
         {
-            if (configureAwait)
+            if (instance != null)
             {
-                call = InvocationExpression(
-                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, call, IdentifierName("ConfigureAwait")),
-                    ArgumentList(SingletonSeparatedList(Argument(LiteralExpression(SyntaxKind.FalseLiteralExpression)))));
+                var holder = node.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().FirstOrDefault(i => i.Identifier.ValueText == instance
+                    && model.GetSymbolInfo(i).Symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol);
+                return holder != null && model.GetTypeInfo(holder).Type is { } holderType && model.LookupSymbols(anchor.SpanStart, holderType, name).Any(s => s is IFieldSymbol or IPropertySymbol)
+                    ? MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, holder.WithoutTrivia(), IdentifierName(name))
+                    : null;
             }
 
-            return ExpressionStatement(AwaitExpression(call));
+            if (!isMember)
+            {
+                return IdentifierName(name);
+            }
+
+            var found = model.LookupSymbols(anchor.SpanStart, name: name).FirstOrDefault();
+            if (found is IFieldSymbol or IPropertySymbol)
+            {
+                return IdentifierName(name);
+            }
+
+            // Shadowed by a local or parameter: this.name, when the member is reachable from here.
+            var type = model.GetEnclosingSymbol(anchor.SpanStart)?.ContainingType;
+            return type != null && model.LookupSymbols(anchor.SpanStart, type, name).Any(s => s is IFieldSymbol or IPropertySymbol)
+                ? MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, ThisExpression(), IdentifierName(name))
+                : null;
+        }
+
+        /// <summary>A later statement of the anchor's block that only disposes the same stream (<c>_ssl?.Dispose();</c>,
+        /// <c>await ssl.DisposeAsync();</c>): the inserted close disposes it already.</summary>
+        private static StatementSyntax? RedundantDisposal(SemanticModel model, StatementSyntax anchor, ExpressionSyntax stream)
+        {
+            if (anchor.Parent is not BlockSyntax block)
+            {
+                return null;
+            }
+
+            if (Referenced(model, stream, anchor.SpanStart) is not { } target)
+            {
+                return null;
+            }
+
+            foreach (var statement in block.Statements.SkipWhile(s => s != anchor).Skip(1))
+            {
+                if (statement is ExpressionStatementSyntax { Expression: var expression } && Disposed(expression) is { } disposed
+                    && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(disposed).Symbol, target))
+                {
+                    return statement;
+                }
+
+                // Assigned or passed along in between: the later disposal may concern another stream.
+                if (statement.DescendantNodes().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == target.Name))
+                {
+                    return null;
+                }
+            }
+
+            return null;
+        }
+
+        /// <summary>The symbol a fix's target names (a new node: not in the tree, so looked up by name).</summary>
+        private static ISymbol? Referenced(SemanticModel model, ExpressionSyntax stream, int position)
+        {
+            switch (stream)
+            {
+                case IdentifierNameSyntax identifier:
+                    return model.LookupSymbols(position, name: identifier.Identifier.ValueText).FirstOrDefault();
+                case MemberAccessExpressionSyntax { Expression: ThisExpressionSyntax, Name: var member }:
+                    var type = model.GetEnclosingSymbol(position)?.ContainingType;
+                    return type == null ? null : model.LookupSymbols(position, type, member.Identifier.ValueText).FirstOrDefault();
+                default:
+                    return null;
+            }
+        }
+
+        /// <summary>The expression disposed by <c>x.Dispose()</c>, <c>x?.Close()</c>, <c>await x.DisposeAsync()</c>.</summary>
+        private static ExpressionSyntax? Disposed(ExpressionSyntax expression)
+        {
+            if (expression is AwaitExpressionSyntax awaited)
+            {
+                expression = awaited.Expression;
+            }
+
+            if (expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Expression: var inner } })
+            {
+                expression = inner;
+            }
+
+            return expression switch
+            {
+                InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Dispose" or "Close" or "DisposeAsync" } access, ArgumentList.Arguments.Count: 0 } => access.Expression,
+                ConditionalAccessExpressionSyntax { WhenNotNull: InvocationExpressionSyntax { Expression: MemberBindingExpressionSyntax { Name.Identifier.ValueText: "Dispose" or "Close" or "DisposeAsync" }, ArgumentList.Arguments.Count: 0 } } conditional => conditional.Expression,
+                _ => null,
+            };
         }
     }
 }

@@ -187,9 +187,31 @@ namespace CloseNotify.Analyzers.Flow
             foreach (var siblings in ends.Where(e => tracked.Contains(e.Key)).GroupBy(e => e.Value, e => e.Key, SymbolEqualityComparer.Default))
             {
                 var ordered = siblings.OrderBy(s => _flow.Symbols.CanHoldSslStream(ValueSources.TypeOf(s)) ? 0 : 1).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+                // Aliases.Find may have made the first of them it met stand for the others: the Stream stands for them here.
+                aliases.Remove(ordered[0]);
                 for (var i = 1; i < ordered.Count; i++)
                 {
                     aliases[ordered[i]] = ordered[0];
+                }
+            }
+
+            // One step from each alias to what it stands for, whichever of the two pairings named it first; no cycle.
+            foreach (var key in aliases.Keys.ToList())
+            {
+                var target = aliases[key];
+                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { key };
+                while (aliases.TryGetValue(target, out var next) && seen.Add(target))
+                {
+                    target = next;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(target, key))
+                {
+                    aliases.Remove(key);
+                }
+                else
+                {
+                    aliases[key] = target;
                 }
             }
         }

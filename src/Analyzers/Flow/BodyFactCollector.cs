@@ -166,6 +166,11 @@ namespace CloseNotify.Analyzers.Flow
                 else if (_symbols.IsDispose(method))
                 {
                     Record(instance, Kind.Dispose, ref sink);
+                    sink.NoteSocketClose(_symbols, instance);
+                }
+                else if (method.Name is "Shutdown" or "Disconnect" or "DisconnectAsync")
+                {
+                    sink.NoteSocketClose(_symbols, instance);
                 }
             }
 
@@ -387,6 +392,15 @@ namespace CloseNotify.Analyzers.Flow
             public ISymbol Owner { get; }
 
             public BodyFacts Facts => _facts ??= _collector._factsFor(_operation, Owner);
+
+            /// <summary>For TLS004: the body closes a socket (another type's, maybe, under a TLS stream kept there).</summary>
+            public void NoteSocketClose(KnownSymbols symbols, IOperation instance)
+            {
+                if (symbols.IsSocketLike(instance.Type))
+                {
+                    Facts.ClosesSocket = true;
+                }
+            }
         }
     }
 }

@@ -48,9 +48,12 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>Parameters of the owner the body reads, writes or authenticates.</summary>
         public HashSet<ISymbol> UsedParameters { get; } = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
 
+        /// <summary>The body closes a socket or TcpClient (TLS004 reads these bodies for transports closed from another type).</summary>
+        public bool ClosesSocket { get; set; }
+
         public bool IsEmpty =>
             Edges.Count == 0 && Aliases.Count == 0 && Uses.Count == 0 && Closes.Count == 0 && Disposals.Count == 0 && Transports.Count == 0
-            && ClosedParameters.Count == 0 && DisposedParameters.Count == 0 && UsedParameters.Count == 0;
+            && ClosedParameters.Count == 0 && DisposedParameters.Count == 0 && UsedParameters.Count == 0 && !ClosesSocket;
 
         /// <summary>A local of the body holds an SslStream by its own evidence (the local analysis has work to do).</summary>
         public bool HasTlsLocals { get; set; }

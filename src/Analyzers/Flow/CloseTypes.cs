@@ -17,7 +17,6 @@ namespace CloseNotify.Analyzers.Flow
         };
 
         private readonly HashSet<ITypeSymbol> _writingOwners = new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default);
-        private readonly INamedTypeSymbol? _cancellationToken;
         private readonly INamedTypeSymbol? _openSslShutdown;
 
         public CloseTypes(Compilation compilation)
@@ -31,7 +30,6 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
-            _cancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
             _openSslShutdown = compilation.GetTypeByMetadataName("CloseNotify.OpenSslShutdown");
             Disposable = compilation.GetSpecialType(SpecialType.System_IDisposable);
             AsyncDisposable = compilation.GetTypeByMetadataName("System.IAsyncDisposable");
@@ -66,14 +64,5 @@ namespace CloseNotify.Analyzers.Flow
             (symbols.IsRuntimeClose(method)
              && !(method.Name is "Notify" or "Abort" && SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.TlsClose)))
             || (_openSslShutdown != null && SymbolEqualityComparer.Default.Equals(method.ContainingType, _openSslShutdown) && method.Name == "Drive");
-
-        /// <summary>
-        /// Code run by <c>CancellationToken.Register</c> (a lambda or local function handed to it): an exception there
-        /// escapes from whoever cancels, often a <c>Dispose</c>; narrowing the catch would gain nothing and open that
-        /// throw path (issue 25).
-        /// </summary>
-        public bool IsCancellationRegistration(IOperation? call) =>
-            call is IInvocationOperation { TargetMethod: { Name: "Register" or "UnsafeRegister" } method }
-            && SymbolEqualityComparer.Default.Equals(method.ContainingType, _cancellationToken);
     }
 }

@@ -147,6 +147,18 @@ namespace CloseNotify.Analyzers.Flow
 
         public bool MayHoldTls(ISymbol symbol) => _sets.HasAny(Node.Of(symbol));
 
+        /// <summary>Every symbol that may hold a TLS stream (TLS004 asks which members of a type do).</summary>
+        public IEnumerable<ISymbol> HoldingSymbols()
+        {
+            foreach (var node in _sets.Nodes)
+            {
+                if (node.Kind == NodeKind.Value && node.Symbol is { } symbol && _sets.HasAny(node))
+                {
+                    yield return symbol;
+                }
+            }
+        }
+
         /// <summary>Authenticated, read, written or flushed somewhere, through any symbol that may hold it.</summary>
         public bool IsUsed(int origin) => _used[origin];
 

@@ -55,13 +55,16 @@ namespace CloseNotify.Analyzers.Flow
                 .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, EntityKind(subject))
                 .Add(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, _symbols.IsSslStream(ValueSources.TypeOf(subject)) ? "SslStream" : "Stream");
 
-            // Only a stream can be closed: pipes or readers made over a stream the code does not keep itself (a constructor's
-            // parameter) name nothing a fix could close, so no target is given and no fix is offered.
-            if (_symbols.CanHoldSslStream(ValueSources.TypeOf(subject)))
+            // A pipe gives no access to the stream it owns: pipes made over a stream the code does not keep itself (a
+            // constructor's parameter) name nothing a fix could close, so no target is given and no fix is offered.
+            if (!IsPipe(subject))
             {
                 properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name);
             }
-            return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, _origin(site.Entity));
+
+            var origin = _origin(site.Entity);
+            properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.OriginProperty, origin);
+            return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, origin);
         }
 
         private static string EntityKind(ISymbol symbol) => symbol switch

@@ -89,35 +89,37 @@ namespace CloseNotify.Analyzers.Paths
             operation is IFlowCaptureReferenceOperation reference && _captures.TryGetValue(reference.Id, out var value) ? value : operation;
 
         /// <summary>
-        /// The targets reached from <paramref name="from"/> on a normal path before any stop. <paramref name="nullTest"/>
-        /// says whether a branch value tests the tracked stream for null, and which result means null: the null side
-        /// ends the path (a null stream has no session to close).
+        /// The targets reached from <paramref name="from"/> on a normal path before any stop. <paramref name="deadSide"/>
+        /// says whether a branch value means the tracked stream has nothing to close (it is null, say), and on which
+        /// result: that side ends the path. With <paramref name="targetsStop"/>, a path ends at the first target it meets:
+        /// what follows it is reported once, there (a socket shut down, then disposed).
         /// </summary>
-        public List<int> Reached(PathPoint from, IReadOnlyList<PathPoint> targets, IReadOnlyList<PathPoint> stops, Func<IOperation, bool?>? nullTest = null)
+        public List<int> Reached(PathPoint from, IReadOnlyList<PathPoint> targets, IReadOnlyList<PathPoint> stops, Func<IOperation, bool?>? deadSide = null, bool targetsStop = false)
         {
             var reached = new List<int>();
             var visited = new HashSet<int>();
             var pending = new Stack<int>();
-            if (Walk(from.Block, from, targets, stops, reached))
+            var ends = targetsStop ? Concat(stops, targets) : stops;
+            if (Walk(from.Block, from, targets, stops, targetsStop, reached))
             {
-                Continue(from.Block, pending, stops, nullTest);
+                Continue(from.Block, pending, ends, deadSide);
             }
 
             while (pending.Count > 0)
             {
                 var block = pending.Pop();
-                if (visited.Add(block) && Walk(block, null, targets, stops, reached))
+                if (visited.Add(block) && Walk(block, null, targets, stops, targetsStop, reached))
                 {
-                    Continue(block, pending, stops, nullTest);
+                    Continue(block, pending, ends, deadSide);
                 }
             }
 
             return reached;
         }
 
-        /// <summary>Collects the targets of one block (after <paramref name="after"/> when given) up to its first stop;
-        /// false when a stop ends the path in it.</summary>
-        private static bool Walk(int block, PathPoint? after, IReadOnlyList<PathPoint> targets, IReadOnlyList<PathPoint> stops, List<int> reached)
+        /// <summary>Collects the targets of one block (after <paramref name="after"/> when given) up to its first stop (or
+        /// its first target, when targets stop); false when the path ends in it.</summary>
+        private static bool Walk(int block, PathPoint? after, IReadOnlyList<PathPoint> targets, IReadOnlyList<PathPoint> stops, bool targetsStop, List<int> reached)
         {
             PathPoint? firstStop = null;
             foreach (var stop in stops)
@@ -128,24 +130,44 @@ namespace CloseNotify.Analyzers.Paths
                 }
             }
 
+            var firstTarget = -1;
             for (var i = 0; i < targets.Count; i++)
             {
                 var target = targets[i];
-                if (target.Block == block && (after == null || after.Value.IsBefore(target)) && (firstStop == null || target.IsBefore(firstStop.Value))
-                    && !reached.Contains(i))
+                if (target.Block == block && (after == null || after.Value.IsBefore(target)) && (firstStop == null || !firstStop.Value.IsBefore(target))
+                    && (firstTarget < 0 || target.IsBefore(targets[firstTarget])))
+                {
+                    firstTarget = i;
+                }
+            }
+
+            for (var i = 0; i < targets.Count; i++)
+            {
+                var target = targets[i];
+                // A target at the stop's own place counts: a call may close the transport, then the TLS stream.
+                if (target.Block == block && (after == null || after.Value.IsBefore(target)) && (firstStop == null || !firstStop.Value.IsBefore(target))
+                    && (!targetsStop || i == firstTarget || !targets[firstTarget].IsBefore(target)) && !reached.Contains(i))
                 {
                     reached.Add(i);
                 }
             }
 
-            return firstStop == null;
+            return firstStop == null && (!targetsStop || firstTarget < 0);
         }
 
-        private void Continue(int ordinal, Stack<int> pending, IReadOnlyList<PathPoint> stops, Func<IOperation, bool?>? nullTest)
+        private static IReadOnlyList<PathPoint> Concat(IReadOnlyList<PathPoint> first, IReadOnlyList<PathPoint> second)
+        {
+            var all = new List<PathPoint>(first.Count + second.Count);
+            all.AddRange(first);
+            all.AddRange(second);
+            return all;
+        }
+
+        private void Continue(int ordinal, Stack<int> pending, IReadOnlyList<PathPoint> stops, Func<IOperation, bool?>? deadSide)
         {
             var block = _graph.Blocks[ordinal];
-            var nullSide = block.BranchValue != null && block.ConditionKind != ControlFlowConditionKind.None && nullTest?.Invoke(block.BranchValue) is { } trueMeansNull
-                ? (trueMeansNull == (block.ConditionKind == ControlFlowConditionKind.WhenTrue) ? block.ConditionalSuccessor : block.FallThroughSuccessor)
+            var nullSide = block.BranchValue != null && block.ConditionKind != ControlFlowConditionKind.None && deadSide?.Invoke(block.BranchValue) is { } trueMeansDead
+                ? (trueMeansDead == (block.ConditionKind == ControlFlowConditionKind.WhenTrue) ? block.ConditionalSuccessor : block.FallThroughSuccessor)
                 : null;
             foreach (var branch in new[] { block.FallThroughSuccessor, block.ConditionalSuccessor })
             {

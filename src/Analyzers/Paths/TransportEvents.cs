@@ -5,57 +5,6 @@ using Microsoft.CodeAnalysis.Operations;
 
 namespace CloseNotify.Analyzers.Paths
 {
-    /// <summary>The symbols of a member that are the transport under a new SslStream: the inner stream given to it, and
-    /// what that stream came from (<c>tcp.GetStream()</c>, <c>new NetworkStream(socket)</c>), a few copies deep.</summary>
-    internal static class TransportSymbols
-    {
-        public static HashSet<ISymbol> Of(IOperation root, IOperation inner, HashSet<ISymbol> tls)
-        {
-            var found = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            var sources = new List<(ISymbol Target, IOperation Value)>();
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator:
-                        sources.Add((declarator.Symbol, initializer.Value));
-                        break;
-                    case ISimpleAssignmentOperation assignment when OperationHelpers.ReferencedSymbol(assignment.Target) is { } target:
-                        sources.Add((target, assignment.Value));
-                        break;
-                }
-            }
-
-            Add(inner, 0);
-            return found;
-
-            void Add(IOperation value, int depth)
-            {
-                value = OperationHelpers.StripConversions(value)!;
-                switch (value)
-                {
-                    case IInvocationOperation { TargetMethod.Name: "GetStream" } getStream when getStream.Instance != null:
-                        Add(getStream.Instance, depth + 1);
-                        return;
-                    case IObjectCreationOperation { Type.Name: "NetworkStream", Arguments.IsEmpty: false } networkStream:
-                        Add(networkStream.Arguments[0].Value, depth + 1);
-                        return;
-                }
-
-                if (OperationHelpers.ReferencedSymbol(value) is { } symbol && !tls.Contains(symbol) && found.Add(symbol) && depth < 3)
-                {
-                    foreach (var (target, source) in sources)
-                    {
-                        if (SymbolEqualityComparer.Default.Equals(target, symbol))
-                        {
-                            Add(source, depth + 1);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
     /// <summary>
     /// What happens in one member to an SslStream and its transport (TLS004): the uses of the TLS stream (where the
     /// walk starts), the closes of the transport (what is reported), and what ends the walk: the TLS stream shut down,

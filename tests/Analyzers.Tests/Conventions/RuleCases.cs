@@ -47,7 +47,7 @@ class Client
         {
             ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
         }
@@ -127,7 +127,7 @@ class Client
         {
             ssl.ShutdownAsync().GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
         {
             // ignored
         }
@@ -228,7 +228,9 @@ class Client
         public static (string Source, string Fixed) File(string id)
         {
             var (source, fixedSource, imports, _) = All[id];
-            return (Usings + source, Usings + (imports ? "using CloseNotify;\n" : "") + fixedSource);
+            // The BCL close's filter names AuthenticationException (a close with no session): its using comes in order.
+            var usings = id == "TLS001" ? Usings.Replace("using System.Threading;\n", "using System.Security.Authentication;\nusing System.Threading;\n") : Usings;
+            return (Usings + source, usings + (imports ? "using CloseNotify;\n" : "") + fixedSource);
         }
 
         /// <summary>The text dotnet format writes for <paramref name="source"/> under rule <paramref name="id"/>.</summary>

@@ -43,7 +43,7 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait();
         }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
         {
         }
         catch (Exception ex)

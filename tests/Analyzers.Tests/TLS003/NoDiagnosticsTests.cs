@@ -186,61 +186,6 @@ sealed class Driver
     }
 }", version);
 
-        // The callback runs inside whoever cancels (often a Dispose): an exception let through there escapes from Cancel().
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Ignores_catches_inside_a_cancellation_callback(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
-sealed class Connection
-{
-    private readonly SslStream _ssl;
-
-    public Connection(SslStream ssl, System.Threading.CancellationToken stopping)
-    {
-        _ssl = ssl;
-        stopping.Register(() =>
-        {
-            try { _ssl.ShutdownAsync().Wait(); }
-            catch { }
-        });
-        stopping.Register(OnStopping);
-    }
-
-    private void OnStopping()
-    {
-        try { _ssl.ShutdownAsync().Wait(); }
-        catch (Exception) { }
-    }
-}", version);
-
-        // The method group is registered in another part of the partial type, in another file.
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Ignores_a_cancellation_callback_registered_in_another_part_of_its_type(LanguageVersion version) =>
-            Verify.AnalyzerOnFilesAsync(version, new[]
-            {
-                Usings + @"
-sealed partial class Connection
-{
-    private readonly SslStream _ssl;
-
-    public Connection(SslStream ssl, System.Threading.CancellationToken stopping)
-    {
-        _ssl = ssl;
-        stopping.Register(OnStopping);
-    }
-}",
-                Usings + @"
-sealed partial class Connection
-{
-    private void OnStopping()
-    {
-        try { _ssl.ShutdownAsync().Wait(); }
-        catch (Exception) { }
-    }
-}",
-            });
-
         // A plain Close of a socket or a file, not of anything TLS.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]

@@ -62,7 +62,7 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(Max(1, 2));
         }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
         {
         }
         catch (Exception ex)

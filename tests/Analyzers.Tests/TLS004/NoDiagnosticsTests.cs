@@ -169,5 +169,103 @@ class Client
         }
     }
 }", version);
+
+        // The handshake did not succeed, and no exception says so: a timer won the race, the task faulted, a wait timed
+        // out, the stream is not authenticated, a flag set in a catch. Nothing was negotiated, no close_notify is owed.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_transport_closed_after_a_handshake_that_did_not_succeed(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    async Task<SslStream> ConnectAsync(TcpClient tcp, string host)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        var handshake = ssl.AuthenticateAsClientAsync(host);
+        var timer = Task.Delay(5000);
+        if (await Task.WhenAny(handshake, timer) == timer)
+        {
+            tcp.Close();
+            return null;
+        }
+
+        return ssl;
     }
+
+    async Task<bool> RaceAsync(TcpClient tcp, string host, byte[] data)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        var handshake = ssl.AuthenticateAsClientAsync(host);
+        var winner = await Task.WhenAny(handshake, Task.Delay(5000));
+        if (winner != handshake || handshake.IsFaulted || handshake.IsCanceled)
+        {
+            tcp.Dispose();
+            return false;
+        }
+
+        await ssl.WriteAsync(data, 0, data.Length);
+        ssl.Dispose();
+        tcp.Dispose();
+        return true;
+    }
+
+    bool Wait(TcpClient tcp, string host)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        var handshake = ssl.AuthenticateAsClientAsync(host);
+        if (!handshake.Wait(5000) || handshake.Status != TaskStatus.RanToCompletion)
+        {
+            tcp.Close();
+            return false;
+        }
+
+        ssl.Dispose();
+        tcp.Close();
+        return true;
+    }
+
+    void Check(TcpClient tcp, string host)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        try
+        {
+            ssl.AuthenticateAsClient(host);
+        }
+        catch (IOException)
+        {
+        }
+
+        if (!ssl.IsAuthenticated)
+        {
+            tcp.Close();
+            return;
+        }
+
+        ssl.Dispose();
+        tcp.Close();
+    }
+
+    void Flag(TcpClient tcp, string host)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        var failed = false;
+        try
+        {
+            ssl.AuthenticateAsClient(host);
+        }
+        catch (IOException)
+        {
+            failed = true;
+        }
+
+        if (failed)
+        {
+            tcp.Close();
+            return;
+        }
+
+        ssl.Dispose();
+        tcp.Close();
+    }
+}", version);    }
 }

@@ -1,0 +1,64 @@
+// TLS004's cross-type fix, run: the fixed code (and, as the control, the code before the fix) compiled and driven against
+// the CloseNotify.Testing peer on loopback, which records whether the connection ended with close_notify.
+using System;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using System.Threading.Tasks;
+using CloseNotify.Testing;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+
+namespace CloseNotify.Analyzers.Tests.TLS004
+{
+    public class FixRunTests
+    {
+        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+        // Kick shuts the session's socket down, then disposes the session, whose Dispose sends close_notify: too late before
+        // the fix (the transport is gone: the peer sees a FIN without close_notify), in time after it.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public async Task The_fixed_kick_sends_close_notify_and_the_original_does_not(LanguageVersion version)
+        {
+            var source = DiagnosticsTests.Usings + OtherTypesDiagnosticsTests.Session + FixTests.Manager;
+            var fixedSource = await WithFlowModel.FixAsync(source, version);
+            var original = source.Replace("{|TLS004:", string.Empty).Replace("|}", string.Empty);
+
+            var before = await KickAsync(await WithFlowModel.EmitAsync(original, version));
+            Assert.True(before.Outcome is PeerCloseOutcome.FinWithoutCloseNotify or PeerCloseOutcome.ResetWithoutCloseNotify, before.ToString());
+
+            var after = await KickAsync(await WithFlowModel.EmitAsync(fixedSource, version));
+            Assert.True(after.Outcome is PeerCloseOutcome.CloseNotifyThenFin or PeerCloseOutcome.CloseNotifyThenReset, after.ToString());
+        }
+
+        /// <summary>Runs a Session of <paramref name="image"/> as the server of a TLS peer, exchanges data, kicks the
+        /// session with its SessionManager, and returns how the peer saw the connection end.</summary>
+        private static async Task<PeerCloseReport> KickAsync(byte[] image)
+        {
+            var assembly = Assembly.Load(image);
+            var sessionType = assembly.GetType("Session", throwOnError: true)!;
+            var managerType = assembly.GetType("SessionManager", throwOnError: true)!;
+
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            await using var peer = TlsPeer.StartClient((IPEndPoint)listener.LocalEndpoint);
+            using var socket = await listener.AcceptSocketAsync().WaitAsync(Bound);
+            var session = (IDisposable)Activator.CreateInstance(sessionType, socket)!;
+            try
+            {
+                await ((Task)sessionType.GetMethod("StartAsync")!.Invoke(session, new object[] { PeerCertificate.Shared.Certificate })!).WaitAsync(Bound);
+                await peer.WaitForHandshakeAsync().WaitAsync(Bound);
+                await ((Task)sessionType.GetMethod("SendAsync")!.Invoke(session, new object[] { new byte[] { 1, 2, 3 } })!).WaitAsync(Bound);
+                Assert.Equal(new byte[] { 1, 2, 3 }, await peer.ReceiveAsync(3));
+
+                managerType.GetMethod("Kick")!.Invoke(Activator.CreateInstance(managerType), new object[] { session });
+                return await peer.WaitForCloseAsync(Bound);
+            }
+            finally
+            {
+                session.Dispose();
+            }
+        }
+    }
+}
