@@ -161,7 +161,7 @@ fix_library() {
   local formatted
   mapfile -t formatted < <({ printf '%s\n' "${projects[@]/#/$clone/}"; grep -E 'warning TLS00[0-9]' "$dir/before.log" | grep -oE '\[[^]]+\.csproj' | tr -d '['; } | sort -u)
   for p in "${formatted[@]}"; do
-    dotnet format analyzers "$p" --no-restore --diagnostics TLS001 TLS002 TLS003 --severity warn -v:q \
+    dotnet format analyzers "$p" --no-restore --diagnostics TLS001 TLS002 TLS003 TLS004 TLS005 TLS006 --severity warn -v:q \
       >>"$dir/format.log" 2>&1 9>&- || format_rc=$?
   done
   local ours=(':(exclude,glob)**/Directory.Build.targets' ':(exclude,glob)**/Directory.Build.library.targets'

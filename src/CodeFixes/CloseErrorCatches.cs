@@ -44,7 +44,7 @@ namespace CloseNotify.CodeFixes
             var type = declaration?.Type ?? Type("System.Exception");
 
             // What ended the clause's header (usually the line break before the block) now ends the filter.
-            var headerEnd = declaration?.GetTrailingTrivia() ?? _catch.CatchKeyword.TrailingTrivia;
+            var headerEnd = declaration?.GetTrailingTrivia() ?? KeywordTrailingTrivia();
             var newDeclaration = SyntaxFactory.CatchDeclaration(type.WithoutTrivia(), SyntaxFactory.Identifier(name))
                 .WithLeadingTrivia(declaration?.GetLeadingTrivia() ?? default)
                 .WithTrailingTrivia(SyntaxFactory.Space);
@@ -106,7 +106,7 @@ namespace CloseNotify.CodeFixes
             return types.Select((type, index) =>
             {
                 // A bare `catch` ends its header on the keyword: that line break now follows the declaration.
-                var headerEnd = _catch.Declaration?.GetTrailingTrivia() ?? _catch.CatchKeyword.TrailingTrivia;
+                var headerEnd = _catch.Declaration?.GetTrailingTrivia() ?? KeywordTrailingTrivia();
                 var clause = _catch
                     .WithCatchKeyword(_catch.Declaration == null ? _catch.CatchKeyword.WithTrailingTrivia() : _catch.CatchKeyword)
                     .WithDeclaration(SyntaxFactory.CatchDeclaration(Type(type!)).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(headerEnd))
@@ -135,7 +135,7 @@ namespace CloseNotify.CodeFixes
             var declaration = _catch.Declaration;
             var name = ErrorName();
             var newDeclaration = declaration == null
-                ? SyntaxFactory.CatchDeclaration(Type("System.Exception"), SyntaxFactory.Identifier(name)).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(_catch.CatchKeyword.TrailingTrivia)
+                ? SyntaxFactory.CatchDeclaration(Type("System.Exception"), SyntaxFactory.Identifier(name)).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(KeywordTrailingTrivia())
                 : declaration.Identifier.IsKind(SyntaxKind.None)
                     ? declaration.WithType(declaration.Type.WithTrailingTrivia(SyntaxFactory.Space)).WithIdentifier(SyntaxFactory.Identifier(name).WithTrailingTrivia(declaration.Type.GetTrailingTrivia()))
                     : declaration;
@@ -152,6 +152,33 @@ namespace CloseNotify.CodeFixes
             var report = CleanupLogger.Report(_model, _catch, name, message);
             return SyntaxFactory.CatchClause(SyntaxFactory.CatchDeclaration(Type("System.Exception"), SyntaxFactory.Identifier(name)), null, SyntaxFactory.Block(report))
                 .WithAdditionalAnnotations(Formatter.Annotation);
+        }
+
+        /// <summary>What follows a bare <c>catch</c> keyword, without a declaration the author commented out there
+        /// (<c>catch /*(Exception ex)*/ {</c>): the fix writes the declaration, and the comment would trail the filter.</summary>
+        private SyntaxTriviaList KeywordTrailingTrivia()
+        {
+            var trivia = _catch.CatchKeyword.TrailingTrivia;
+            var index = trivia.IndexOf(SyntaxKind.MultiLineCommentTrivia);
+            if (index < 0 || !IsCommentedOutDeclaration(trivia[index].ToString()))
+            {
+                return trivia;
+            }
+
+            var kept = trivia.RemoveAt(index);
+            return index > 0 && kept[index - 1].IsKind(SyntaxKind.WhitespaceTrivia) ? kept.RemoveAt(index - 1) : kept;
+        }
+
+        private static bool IsCommentedOutDeclaration(string comment)
+        {
+            var text = comment.Substring(2, comment.Length - 4).Trim();
+            if (!text.StartsWith("(", System.StringComparison.Ordinal) || !text.EndsWith(")", System.StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var parsed = SyntaxFactory.ParseStatement("try { } catch " + text + " { }");
+            return !parsed.ContainsDiagnostics && parsed is TryStatementSyntax { Catches: { Count: 1 } catches } && catches[0].Declaration != null;
         }
 
         /// <summary>The clause's own variable, or a new one.</summary>

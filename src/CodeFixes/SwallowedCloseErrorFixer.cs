@@ -1,7 +1,8 @@
 // TLS003 fixes. The default (one key for both shapes, the one dotnet format applies) never opens a throw path where an
 // error must not escape: a close's catch gets the benign filter (TlsErrors.IsBenign(ex, stream) with the runtime, the
 // benign types without it) and, in cleanup code or around a disposal, a last catch that reports the rest through the
-// library's logger or Trace; a read loop's catch rethrows, or in cleanup code reports before it ends the loop. Letting
+// library's logger or Trace; a read loop's catch rethrows, or in cleanup code (or where the author's comment says why
+// it absorbs the error) reports before it does what it did. Letting
 // the other errors propagate from cleanup code is an alternative action, not the default.
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -14,6 +15,7 @@ using CloseNotify.CodeFixes.LinkedFiles;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
 
@@ -108,6 +110,11 @@ namespace CloseNotify.CodeFixes
                 // Cleanup code (decided across the compilation), or a disposal the author wrapped in a catch-all: an error
                 // that escapes there replaces the one being handled, breaks a using, or ends the process.
                 MustNotThrow = AsyncContext.IsCleanup(tryStatement, model, cancellationToken) || (Shape == SwallowedCloseErrorAnalyzer.CloseShape && Facts.Disposes);
+
+                // A read loop's catch whose author wrote down why the error is absorbed (a comment in the block: "some
+                // servers reset the connection") is a decision: rethrowing by default would break the peers it was
+                // written for, so the default reports the error and keeps the body; rethrowing is the alternative.
+                Documented = catchClause.Block.DescendantTrivia().Any(t => t.IsKind(SyntaxKind.SingleLineCommentTrivia) || t.IsKind(SyntaxKind.MultiLineCommentTrivia));
             }
 
             public SemanticModel Model { get; }
@@ -124,6 +131,8 @@ namespace CloseNotify.CodeFixes
 
             public bool MustNotThrow { get; }
 
+            public bool Documented { get; }
+
             public bool Runtime => Model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors") != null;
 
             public bool IsLast => Try.Catches.Last() == Catch;
@@ -138,10 +147,10 @@ namespace CloseNotify.CodeFixes
             var report = site.MustNotThrow && site.IsLast;
             return (key, site.Shape) switch
             {
-                (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => new FixPlan(site.MustNotThrow ? Fix.Report : Fix.Rethrow, false, site.MustNotThrow),
+                (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => new FixPlan(site.MustNotThrow || site.Documented ? Fix.Report : Fix.Rethrow, false, site.MustNotThrow),
                 (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => new FixPlan(filter, report, site.MustNotThrow),
                 (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) => new FixPlan(Fix.Narrow, report, site.MustNotThrow),
-                (PropagateKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) when site.MustNotThrow => new FixPlan(Fix.Rethrow, false, true),
+                (PropagateKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) when site.MustNotThrow || site.Documented => new FixPlan(Fix.Rethrow, false, site.MustNotThrow),
                 (PropagateKey, SwallowedCloseErrorAnalyzer.CloseShape) when site.MustNotThrow => new FixPlan(filter, false, true),
                 _ => null,
             };
@@ -158,7 +167,9 @@ namespace CloseNotify.CodeFixes
                 Fix.Filter => "Ignore only benign close errors (TlsErrors.IsBenign); " + rest,
                 Fix.BclFilter => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); " + rest,
                 Fix.Narrow => "Catch only IOException and ObjectDisposedException; " + rest,
-                Fix.Report => "Report the read error (logger or Trace) instead of ending silently, so that a truncated stream is seen; never throw from cleanup",
+                Fix.Report => plan.MustNotThrow
+                    ? "Report the read error (logger or Trace) instead of ending silently, so that a truncated stream is seen; never throw from cleanup"
+                    : "Report the read error (logger or Trace) instead of ending silently, so that a truncated stream is seen; keep what the catch does",
                 _ => plan.MustNotThrow ? "Rethrow, so that a truncated stream is not taken for its end (throws from cleanup code)" : "Rethrow, so that a truncated stream is not taken for its end",
             };
         }

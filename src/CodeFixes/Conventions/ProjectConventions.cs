@@ -33,12 +33,14 @@ namespace CloseNotify.CodeFixes.Conventions
         {
             var roots = c.SyntaxTrees.Select(t => t.GetRoot()).ToList();
             return new ProjectConventions(
-                MostCommon(roots.SelectMany(CatchNames)) ?? DefaultExceptionName,
+                MostCommon(roots.SelectMany(r => CatchNames(r, generalOnly: true))) ?? MostCommon(roots.SelectMany(r => CatchNames(r, generalOnly: false))) ?? DefaultExceptionName,
                 MostCommon(roots.SelectMany(EmptyBlocks)));
         });
 
-        /// <summary>The catch variable name a file uses most, or null when it names none.</summary>
-        public static string? ExceptionNameOf(SyntaxNode root) => MostCommon(CatchNames(root));
+        /// <summary>The catch variable name a file uses most for a general catch (<c>catch (Exception ex)</c>), or null when
+        /// it names none: a name given to one specific type (<c>catch (FtpCommandException ftpEx)</c>) is that type's, not
+        /// the file's convention, and the project's general name is a better guess.</summary>
+        public static string? ExceptionNameOf(SyntaxNode root) => MostCommon(CatchNames(root, generalOnly: true));
 
         /// <summary><c>{}</c> or <c>{ }</c>, as the file writes its empty one-line blocks, or null when it has none.</summary>
         public static string? EmptyBlockOf(SyntaxNode root) => MostCommon(EmptyBlocks(root));
@@ -47,12 +49,16 @@ namespace CloseNotify.CodeFixes.Conventions
         public static string ExceptionNameFor(SemanticModel model, SyntaxNode at) =>
             ExceptionNameOf(at.SyntaxTree.GetRoot()) ?? For(model.Compilation).ExceptionName;
 
-        private static IEnumerable<string> CatchNames(SyntaxNode root) =>
+        private static IEnumerable<string> CatchNames(SyntaxNode root, bool generalOnly) =>
             root.DescendantNodes()
                 .OfType<CatchDeclarationSyntax>()
-                .Where(d => !d.Identifier.IsKind(SyntaxKind.None))
+                .Where(d => !d.Identifier.IsKind(SyntaxKind.None) && (!generalOnly || IsGeneral(d.Type)))
                 .Select(d => d.Identifier.ValueText)
                 .Where(IsNameForUse);
+
+        // Syntax only (no model here): `Exception` or `System.Exception`, as written.
+        private static bool IsGeneral(TypeSyntax type) =>
+            (type is QualifiedNameSyntax qualified ? qualified.Right : type) is IdentifierNameSyntax { Identifier: { ValueText: "Exception" } };
 
         /// <summary>A name that says the error is thrown away (<c>_</c>, <c>ignored</c>) is no name for an error a fix reports.</summary>
         private static bool IsNameForUse(string name) =>

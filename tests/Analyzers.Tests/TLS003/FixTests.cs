@@ -52,6 +52,41 @@ class Client
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
 
+        // The author commented the declaration out (catch /*(Exception ex)*/ {): the fix writes one, so the comment goes
+        // instead of trailing the filter.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Filter_fix_replaces_a_commented_out_declaration(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        {|TLS003:catch|} /*(Exception ex)*/
+        {
+            // Log(""close failed: "" + ex.Message);
+        }
+    }
+}", UsingsWithRuntime + @"
+class Client
+{
+    void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
+        {
+            // Log(""close failed: "" + ex.Message);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Filter_fix_names_the_variable_or_keeps_the_existing_one(LanguageVersion version) =>
@@ -146,9 +181,165 @@ class Client
     }
 }", SwallowedCloseErrorFixer.NarrowKey, version);
 
+        // The author wrote why the error ends the loop: the default makes it visible and keeps the decision (rethrowing
+        // would break the peers the catch was written for); rethrowing is the alternative.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Rethrow_fix_makes_a_read_error_visible_and_keeps_the_comment(LanguageVersion version) =>
+        public Task Default_fix_reports_a_read_error_the_author_documented_and_keeps_the_body(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|TLS003:catch (IOException)|}
+            {
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", "using System;\nusing System.Diagnostics;\n" + Usings.Substring("using System;\n".Length) + @"
+class Downloader
+{
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            catch (IOException ex)
+            {
+                Trace.TraceError(""TLS read failed: {0}"", ex);
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        // A name the file gives one specific exception type is that type's, not the file's convention for a new catch:
+        // the file's general catch names it.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task New_catch_variable_does_not_take_a_name_given_to_a_specific_exception_type(LanguageVersion version) =>
+            Verify.CodeFixAsync("using System;\nusing System.Diagnostics;\n" + Usings.Substring("using System;\n".Length) + @"
+class Downloader
+{
+    int Parse(string text)
+    {
+        try
+        {
+            return int.Parse(text);
+        }
+        catch (FormatException formatError)
+        {
+            throw new InvalidDataException(text, formatError);
+        }
+    }
+
+    void Log(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception error)
+        {
+            Trace.TraceError(error.Message);
+        }
+    }
+
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|TLS003:catch (IOException)|}
+            {
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", "using System;\nusing System.Diagnostics;\n" + Usings.Substring("using System;\n".Length) + @"
+class Downloader
+{
+    int Parse(string text)
+    {
+        try
+        {
+            return int.Parse(text);
+        }
+        catch (FormatException formatError)
+        {
+            throw new InvalidDataException(text, formatError);
+        }
+    }
+
+    void Log(Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception error)
+        {
+            Trace.TraceError(error.Message);
+        }
+    }
+
+    async Task DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            catch (IOException error)
+            {
+                Trace.TraceError(""TLS read failed: {0}"", error);
+                break; // connection gone: treat as done
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Rethrow_is_the_alternative_for_a_documented_read_error_and_keeps_the_comment(LanguageVersion version) =>
             Verify.CodeFixAsync(Usings + @"
 class Downloader
 {
@@ -195,7 +386,7 @@ class Downloader
             await file.WriteAsync(buffer, 0, read);
         }
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.PropagateKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
