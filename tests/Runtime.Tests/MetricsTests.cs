@@ -63,8 +63,9 @@ namespace CloseNotify.Runtime.Tests
 
             await Close(pair.Ours, mode, Bounds(drainMilliseconds: 200));
 
+            // The drain's timer may fire a few milliseconds before the stopwatch reads 200 ms (timer granularity).
             var duration = Assert.Single(listener.Of(TlsCloseMetrics.DurationInstrument, "graceful", "drain_timed_out"));
-            Assert.InRange(duration.Value, 0.2, 5);
+            Assert.InRange(duration.Value, 0.18, 5);
         }
 
         [Fact]
