@@ -164,6 +164,11 @@ foreach (var library in libraries)
 
     var exceptionsBefore = runner.AnalyzerExceptions;
     var runs = runner.RunLibrary(library, replays, variants, rounds, Console.Error);
+    if (mode == "ab")
+    {
+        exitCode |= SameDiagnostics(library, replays, runner) ? 0 : 1;
+    }
+
     results.Add(new LibraryResult(library, replays.Count, loadBefore, Runner.Load(), runs, runner.AnalyzerExceptions - exceptionsBefore, RealBuild(Path.Combine(capture, library))));
 }
 
@@ -181,6 +186,29 @@ else
 }
 
 return results.Any(r => r.Exceptions > 0) ? 1 : exitCode;
+
+// A and B must report the same diagnostics (rule, file, line) on every compilation: an optimisation changes the time only.
+static bool SameDiagnostics(string library, IEnumerable<Replay> replays, Runner runner)
+{
+    var same = true;
+    foreach (var replay in replays)
+    {
+        var a = runner.WarmUpDiagnostics[(replay.Name, "A")];
+        var b = runner.WarmUpDiagnostics[(replay.Name, "B")];
+        var onlyA = a.Except(b).ToList();
+        var onlyB = b.Except(a).ToList();
+        if (onlyA.Count == 0 && onlyB.Count == 0 && a.Count == b.Count)
+        {
+            Console.Error.WriteLine($"  {library} {replay.Name}: A and B report the same {a.Count} diagnostics");
+            continue;
+        }
+
+        same = false;
+        Console.Error.WriteLine($"  {library} {replay.Name}: A and B DIFFER ({a.Count} → {b.Count}): only A: {string.Join("; ", onlyA)}; only B: {string.Join("; ", onlyB)}");
+    }
+
+    return same;
+}
 
 static string Describe(string folder)
 {
