@@ -13,7 +13,7 @@ passed=$(sum Passed)
 failed=$(sum Failed)
 skipped=$(sum Skipped)
 rm -f "$log"
-echo "Total: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
+echo "Total: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped in $((SECONDS / 60)) min $((SECONDS % 60)) s"
 if [ "$status" -eq 0 ] && [ "${passed:-0}" -eq 0 ]; then
   echo "no test ran" >&2
   exit 1

@@ -62,7 +62,7 @@ namespace CloseNotify.Analyzers
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
 
         private const string OpenSslShutdownDescription =
-            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails: the fix writes that loop over the project's own SSL_shutdown and SSL_get_error imports, bounded to 2 s; OpenSslShutdown.Drive(ssl, binding, options, ct) does the same with a deadline and a drain through an OpenSslBinding over those imports.";
+            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails: the fix writes that loop over the project's own SSL_shutdown and SSL_get_error imports, bounded to 2 s (its pauses awaited where the code can await, Thread.Sleep elsewhere); through an OpenSslBinding over those imports, the runtime's OpenSslShutdown.Drive does the same with a deadline and a drain, DriveAsync awaits the socket's readiness, and Begin + Step lets an event loop drive it without ever waiting.";
 
         public static readonly DiagnosticDescriptor SingleShotOpenSslShutdown = new DiagnosticDescriptor(
             RuleIdentifiers.SingleShotShutdown,
@@ -78,6 +78,16 @@ namespace CloseNotify.Analyzers
             RuleIdentifiers.SingleShotShutdown,
             title: SingleShotShutdownTitle,
             messageFormat: "'{0}' (SSL_shutdown) is not retried on a non-blocking socket: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; call it again until it returns 1 (the fix writes a bounded loop over your own SSL_shutdown and SSL_get_error)",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: OpenSslShutdownDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
+        public static readonly DiagnosticDescriptor SingleShotOpenSslShutdownInEventLoop = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "'{0}' (SSL_shutdown) is not retried in an event loop: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; call it again from the loop each time the socket is ready until it returns 1 (OpenSslShutdown.Begin + Step), not in a retry loop that would stall the event loop",
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,

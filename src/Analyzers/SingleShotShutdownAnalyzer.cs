@@ -18,6 +18,9 @@ namespace CloseNotify.Analyzers
         /// <summary>Diagnostic property: what the fixer must rewrite (a <see cref="Shape"/> name).</summary>
         public const string ShapeProperty = "Shape";
 
+        /// <summary>Set ("true") when the call sits in an event loop that polls its sockets: no blocking retry fits there.</summary>
+        public const string EventLoopProperty = "EventLoop";
+
         public enum Shape
         {
             /// <summary>A ShutdownAsync task in an expression statement, or assigned to <c>_</c>.</summary>
@@ -47,7 +50,7 @@ namespace CloseNotify.Analyzers
         private static readonly ImmutableArray<string> EventLoopNativeEntryPoints = ImmutableArray.Create("poll", "epoll_wait", "select");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            Descriptors.UnobservedShutdownTask, Descriptors.SingleShotOpenSslShutdown, Descriptors.SingleShotOpenSslShutdownNonBlocking, Descriptors.UnboundedShutdownWait);
+            Descriptors.UnobservedShutdownTask, Descriptors.SingleShotOpenSslShutdown, Descriptors.SingleShotOpenSslShutdownNonBlocking, Descriptors.SingleShotOpenSslShutdownInEventLoop, Descriptors.UnboundedShutdownWait);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -220,7 +223,8 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
-            var nonBlocking = (loop != null && IsEventLoop(loop, socket)) || IsNonBlockingType(context, socket, nonBlockingTypes);
+            var inEventLoop = loop != null && IsEventLoop(loop, socket);
+            var nonBlocking = inEventLoop || IsNonBlockingType(context, socket, nonBlockingTypes);
             var allCalls = function.Descendants().OfType<IInvocationOperation>()
                 .Where(c => IsNativeImport(c.TargetMethod) && KnownSymbols.IsNativeImport(c.TargetMethod, CloseFinder.OpenSslShutdownEntryPoint));
             var handle = HandleOf(call);
@@ -242,9 +246,12 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
-            var descriptor = nonBlocking ? Descriptors.SingleShotOpenSslShutdownNonBlocking : Descriptors.SingleShotOpenSslShutdown;
+            var descriptor = inEventLoop ? Descriptors.SingleShotOpenSslShutdownInEventLoop
+                : nonBlocking ? Descriptors.SingleShotOpenSslShutdownNonBlocking
+                : Descriptors.SingleShotOpenSslShutdown;
             var how = shape == Shape.IgnoredOpenSslResult ? "is ignored" : "is tested once";
-            context.ReportDiagnostic(Diagnostic.Create(descriptor, call.Syntax.GetLocation(), Properties(shape), call.TargetMethod.Name, how));
+            var properties = inEventLoop ? Properties(shape).Add(EventLoopProperty, "true") : Properties(shape);
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, call.Syntax.GetLocation(), properties, call.TargetMethod.Name, how));
         }
 
         /// <summary>Does the calling type make its socket non-blocking (Socket.Blocking = false, BIO_set_nbio, fcntl)?</summary>

@@ -22,9 +22,15 @@ namespace CloseNotify.CodeFixes
         /// retried every millisecond; a peer that never answers must not hold the close longer (TlsCloseOptions' default).</summary>
         private const int BoundMilliseconds = 2000;
 
+        // Where the code can await, the pause between calls is awaited: the loop holds no thread while the socket is not
+        // ready (a blocking Thread.Sleep would hold a pool thread, or the caller's event loop, for up to the bound).
+        private const string SleepPause = "global::System.Threading.Thread.Sleep(1)";
+        private const string AwaitedPause = "await global::System.Threading.Tasks.Task.Delay(1)";
+        private const string AwaitedPauseWithoutContext = "await global::System.Threading.Tasks.Task.Delay(1).ConfigureAwait(false)";
+
         // The shape of the loop; every name in it is replaced by syntax built for the call site (the project's own
         // methods, the SSL* as the code wrote it, fresh local names), so nothing of the user's code passes through text.
-        private const string Template = @"for (var STARTED = global::System.Environment.TickCount; unchecked(global::System.Environment.TickCount - STARTED) < BOUND; global::System.Threading.Thread.Sleep(1))
+        private const string Template = @"for (var STARTED = global::System.Environment.TickCount; unchecked(global::System.Environment.TickCount - STARTED) < BOUND; PAUSE)
 {
     var RESULT = SHUTDOWN(SSL);
     if (RESULT == 1)
@@ -42,7 +48,8 @@ namespace CloseNotify.CodeFixes
     }
 }";
 
-        /// <summary>The loop for <paramref name="call"/>, or null when the project declares no usable SSL_get_error.</summary>
+        /// <summary>The loop for <paramref name="call"/>, or null when the project declares no usable SSL_get_error. In
+        /// code that can await, it awaits its pauses (with ConfigureAwait(false) where the file uses it).</summary>
         public static StatementSyntax? Create(SemanticModel model, SyntaxGenerator generator, InvocationExpressionSyntax call, int position)
         {
             if (model.GetSymbolInfo(call).Symbol is not IMethodSymbol shutdown || shutdown.Parameters.Length != 1
@@ -68,9 +75,10 @@ namespace CloseNotify.CodeFixes
             var error = FreshNames.Unique(model, call, "error");
 
             // Only the BCL type names are simplified (and imported): the rest keeps the code's own style (this.).
-            var template = SyntaxFactory.ParseStatement(Template);
+            var pause = !AsyncContext.AllowsAwait(call) ? SleepPause : AsyncContext.UsesConfigureAwaitFalse(call) ? AwaitedPauseWithoutContext : AwaitedPause;
+            var template = SyntaxFactory.ParseStatement(Template.Replace("PAUSE", pause));
             template = template.ReplaceNodes(
-                template.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.Name.Identifier.ValueText is "Environment" or "Thread"),
+                template.DescendantNodes().OfType<MemberAccessExpressionSyntax>().Where(m => m.Name.Identifier.ValueText is "Environment" or "Thread" or "Task"),
                 (original, _) => original.WithAdditionalAnnotations(Simplifier.Annotation, Simplifier.AddImportsAnnotation));
             template = template.ReplaceTokens(
                 template.DescendantTokens().Where(t => t.IsKind(SyntaxKind.IdentifierToken) && t.Parent is VariableDeclaratorSyntax),

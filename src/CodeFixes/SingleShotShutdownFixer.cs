@@ -52,6 +52,7 @@ namespace CloseNotify.CodeFixes
                 {
                     Shape.DiscardedTask or Shape.StoredTask when AsyncContext.AllowsAwait(node) => "Await the TLS shutdown (waits for the close_notify write only)",
                     Shape.DiscardedTask or Shape.StoredTask or Shape.UnboundedWait => "Complete the TLS shutdown within 250 ms (a peer already gone is not an error)",
+                    _ when AsyncContext.AllowsAwait(node) => "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; awaits at most 2 s, holds no thread)",
                     _ => "Call SSL_shutdown until the close completes (your SSL_shutdown/SSL_get_error; blocks at most 2 s)",
                 };
                 var document = context.Document;
@@ -78,8 +79,11 @@ namespace CloseNotify.CodeFixes
         private static bool TryFix(SyntaxEditor editor, SemanticModel model, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var node = editor.OriginalRoot.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            if (node is not ExpressionSyntax expression)
+            if (node is not ExpressionSyntax expression
+                || diagnostic.Properties.ContainsKey(SingleShotShutdownAnalyzer.EventLoopProperty))
             {
+                // In an event loop even the bounded retry loop would stall every other connection for up to 2 s: the
+                // shutdown must be driven from the loop itself, step by step, which no local edit can write.
                 return false;
             }
 

@@ -210,7 +210,16 @@ namespace CloseNotify
                 DisposeQuietly();
             }
 
-            return new TlsCloseResult(outcome, BytesDrained, Elapsed, benignError);
+            var result = new TlsCloseResult(outcome, BytesDrained, Elapsed, benignError);
+            TlsCloseMetrics.Record(TlsCloseMetrics.Graceful, outcome, result.BytesDrained, result.Elapsed);
+            return result;
+        }
+
+        /// <summary>Ends a close that throws (a non-benign error, or cancellation): disposes the stream and counts it.</summary>
+        public void Fail(Exception error)
+        {
+            DisposeQuietly();
+            TlsCloseMetrics.RecordError(TlsCloseMetrics.Graceful, error, BytesDrained, Elapsed);
         }
 
         /// <summary>Disposes the stream; a stream whose connection already failed may throw again, which says nothing new.</summary>

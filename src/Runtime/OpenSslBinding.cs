@@ -1,4 +1,6 @@
 using System;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace CloseNotify
 {
@@ -37,6 +39,39 @@ namespace CloseNotify
         /// <param name="timeout">The longest wait.</param>
         /// <returns>True when the socket became ready (or failed: the next call reports why), false on time-out.</returns>
         public abstract bool WaitForSocket(IntPtr ssl, bool forWrite, TimeSpan timeout);
+
+        /// <summary>Waits, without holding a thread, until the socket under <paramref name="ssl"/> is readable (or
+        /// writable), at most <paramref name="timeout"/>: what <see cref="OpenSslShutdown.DriveAsync(IntPtr, OpenSslBinding, TlsCloseOptions?, CancellationToken)"/>
+        /// awaits between steps.</summary>
+        /// <remarks>The default registers the descriptor that <see cref="GetSocketDescriptor"/> returns with the
+        /// runtime's epoll instance on Linux (one thread waits for every socket; nothing polls). Without a descriptor, or
+        /// off Linux, it runs <see cref="WaitForSocket"/> on a thread of its own (not a pool thread). Override it to wait
+        /// through your own event loop, or on the .NET <see cref="System.Net.Sockets.Socket"/> you hold.</remarks>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <param name="forWrite">True after <c>SSL_ERROR_WANT_WRITE</c>, false after <c>SSL_ERROR_WANT_READ</c>.</param>
+        /// <param name="timeout">The longest wait.</param>
+        /// <param name="cancellationToken">Ends the wait with <see cref="OperationCanceledException"/>.</param>
+        /// <returns>True when the socket became ready (or failed: the next call reports why), false on time-out.</returns>
+        public virtual Task<bool> WaitForSocketAsync(IntPtr ssl, bool forWrite, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var fd = GetSocketDescriptor(ssl);
+            if (fd >= 0 && SocketReadiness.IsSupported)
+            {
+                return SocketReadiness.WaitAsync(fd, forWrite, timeout, cancellationToken);
+            }
+
+            return Task.Factory.StartNew(
+                () => WaitForSocket(ssl, forWrite, timeout),
+                cancellationToken,
+                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                TaskScheduler.Default);
+        }
+
+        /// <summary>Calls <c>SSL_get_fd(ssl)</c>: the socket's file descriptor, for <see cref="WaitForSocketAsync"/>. The
+        /// default returns -1 (unknown).</summary>
+        /// <param name="ssl">The <c>SSL*</c>.</param>
+        /// <returns>The descriptor, or -1.</returns>
+        public virtual int GetSocketDescriptor(IntPtr ssl) => -1;
 
         /// <summary>Calls <c>SSL_get_shutdown(ssl)</c>: 1 (<c>SSL_SENT_SHUTDOWN</c>) when our close_notify was sent, 2
         /// (<c>SSL_RECEIVED_SHUTDOWN</c>) when the peer's was received, both or neither. The driver reads it once, before

@@ -26,6 +26,8 @@ namespace CloseNotify
 
         public override int GetShutdownState(IntPtr ssl) => SSL_get_shutdown(ssl);
 
+        public override int GetSocketDescriptor(IntPtr ssl) => SSL_get_fd(ssl);
+
         public override void ClearErrors() => ERR_clear_error();
 
         public override ulong TakeError() => ERR_get_error().ToUInt64();

@@ -79,6 +79,7 @@ namespace CloseNotify
                 throw new ArgumentNullException(nameof(stream));
             }
 
+            var started = TlsCloseMetrics.Start();
             var socket = Transports.SocketOf(stream);
             try
             {
@@ -98,6 +99,7 @@ namespace CloseNotify
             // first also ends a connection whose TLS stream was created with leaveInnerStreamOpen.
             socket?.Dispose();
             CloseRun.DisposeQuietly(stream);
+            TlsCloseMetrics.Record(TlsCloseMetrics.Abort, "aborted", started);
         }
 
         internal static TlsCloseResult Graceful(CloseRun run)
@@ -175,14 +177,15 @@ namespace CloseNotify
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    run.DisposeQuietly();
-                    throw new OperationCanceledException("The TLS close was cancelled.", e, cancellationToken);
+                    var cancelled = new OperationCanceledException("The TLS close was cancelled.", e, cancellationToken);
+                    run.Fail(cancelled);
+                    throw cancelled;
                 }
 
                 var outcome = CloseRun.OutcomeOf(e, timeout.IsCancellationRequested, sending);
                 if (outcome == null)
                 {
-                    run.DisposeQuietly();
+                    run.Fail(e);
                     throw;
                 }
 
@@ -251,7 +254,7 @@ namespace CloseNotify
                 var outcome = CloseRun.OutcomeOf(error, timedOut, sending);
                 if (outcome == null)
                 {
-                    run.DisposeQuietly();
+                    run.Fail(error);
                     throw;
                 }
 

@@ -70,7 +70,15 @@ namespace CloseNotify.Package.Tests
                 groups.Select(g => (string)g.Attribute("targetFramework")!).OrderBy(t => t, StringComparer.Ordinal));
             foreach (var group in groups)
             {
-                var dependency = Assert.Single(group.Elements());
+                // Besides the analyzers, the frameworks without System.Diagnostics.Metrics depend on the package that
+                // brings it (the meter, TlsCloseMetrics); net8.0 has it in the framework.
+                var ids = group.Elements().Select(e => (string?)e.Attribute("id")).OrderBy(i => i, StringComparer.Ordinal).ToArray();
+                Assert.Equal(
+                    (string)group.Attribute("targetFramework")! == "net8.0"
+                        ? new[] { PackageFixture.AnalyzersPackage }
+                        : new[] { PackageFixture.AnalyzersPackage, "System.Diagnostics.DiagnosticSource" },
+                    ids);
+                var dependency = group.Elements().Single(e => (string?)e.Attribute("id") == PackageFixture.AnalyzersPackage);
                 Assert.Equal(PackageFixture.AnalyzersPackage, (string?)dependency.Attribute("id"));
                 Assert.Equal($"[{PackageFixture.PackageVersion}]", (string?)dependency.Attribute("version"));
 
@@ -82,16 +90,17 @@ namespace CloseNotify.Package.Tests
         }
 
         [Fact]
-        public void Runtime_assemblies_reference_only_their_framework_so_the_runtime_needs_no_package()
+        public void Runtime_assemblies_reference_only_their_framework_and_the_meter_package()
         {
             using var package = ZipFile.OpenRead(_fixture.RuntimePackagePath);
             foreach (var target in RuntimeTargets)
             {
                 var references = AssemblyReferences(package, $"lib/{target}/CloseNotify.dll");
+                // System.Diagnostics.DiagnosticSource: the meter, from the package the nuspec names for these frameworks.
                 var allowed = target switch
                 {
-                    "netstandard2.0" or "netstandard2.1" => new[] { "netstandard" },
-                    "net462" or "net472" => new[] { "mscorlib", "System", "System.Core" },
+                    "netstandard2.0" or "netstandard2.1" => new[] { "netstandard", "System.Diagnostics.DiagnosticSource" },
+                    "net462" or "net472" => new[] { "mscorlib", "System", "System.Core", "System.Diagnostics.DiagnosticSource" },
                     _ => null,
                 };
 

@@ -140,7 +140,7 @@ class EventLoopConnection
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Reports_ignored_call_inside_an_event_loop_with_the_stronger_message(LanguageVersion version) =>
+        public Task Reports_ignored_call_inside_an_event_loop_with_the_event_loop_message(LanguageVersion version) =>
             Verify.AnalyzerAsync(Usings + LibSsl + @"
 class Reactor
 {
@@ -158,7 +158,7 @@ class Reactor
             }
         }
     }
-}", version, Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"));
+}", version, Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownInEventLoop).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]

@@ -40,6 +40,7 @@ namespace CloseNotify.Runtime.Tests.Peers
         private const int Attempts = 5;
         private const int SigStop = 19;
         private const int SigCont = 18;
+        private const int SigKill = 9;
 
         private readonly Process process;
         private readonly List<string> lines = new List<string>();
@@ -75,7 +76,12 @@ namespace CloseNotify.Runtime.Tests.Peers
         /// <summary>Starts <c>openssl s_server</c> on a free loopback port (s_server cannot listen on port 0 and report
         /// it): a port is found by binding port 0, reading it and releasing it; if another process took it in between,
         /// s_server exits before <c>ACCEPT</c> and another port is tried.</summary>
-        public static OpenSslProcess StartServer(SslProtocols protocol, params string[] flags)
+        public static OpenSslProcess StartServer(SslProtocols protocol, params string[] flags) =>
+            StartServerWithCertificate(protocol, TestCertificate.Instance.CertificatePemPath, TestCertificate.Instance.KeyPemPath, flags);
+
+        /// <summary>Starts <c>openssl s_server</c> as above, presenting the certificate of the PEM files given (a name of
+        /// its own: as an overload of the one above, its string parameters would take that one's flags).</summary>
+        public static OpenSslProcess StartServerWithCertificate(SslProtocols protocol, string certificatePemPath, string keyPemPath, params string[] flags)
         {
             Prerequisites.Require();
             var failures = new StringBuilder();
@@ -85,7 +91,7 @@ namespace CloseNotify.Runtime.Tests.Peers
                 var arguments = new List<string>
                 {
                     "s_server", "-accept", $"127.0.0.1:{port}", "-naccept", "1",
-                    "-cert", TestCertificate.Instance.CertificatePemPath, "-key", TestCertificate.Instance.KeyPemPath,
+                    "-cert", certificatePemPath, "-key", keyPemPath,
                     VersionFlag(protocol),
                 };
                 arguments.AddRange(flags);
@@ -197,6 +203,10 @@ namespace CloseNotify.Runtime.Tests.Peers
         public void Pause() => Signal(SigStop);
 
         public void Resume() => Signal(SigCont);
+
+        /// <summary>Kills the process now (SIGKILL) without waiting: the kernel closes its socket, with a reset when bytes
+        /// we sent are still unread there.</summary>
+        public void Kill() => Signal(SigKill);
 
         public void Dispose()
         {
