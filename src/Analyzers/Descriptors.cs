@@ -51,13 +51,23 @@ namespace CloseNotify.Analyzers
             description: "ShutdownAsync sends the TLS close_notify asynchronously. A task that nobody awaits may still be running when the stream is disposed, and a failure is never seen. Await it, or complete it synchronously where the method cannot be async.",
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
 
+        public static readonly DiagnosticDescriptor UnboundedShutdownWait = new DiagnosticDescriptor(
+            RuleIdentifiers.SingleShotShutdown,
+            title: SingleShotShutdownTitle,
+            messageFormat: "The task of {0}.ShutdownAsync() is waited for without a bound in cleanup or callback code ({1}): a peer that stopped reading holds this thread there; bound the wait (TlsClose.Notify, or Wait with a timeout)",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: "ShutdownAsync completes when our close_notify is written, which waits as long as a peer that stopped reading keeps the send buffer full. Waited for without a timeout (Wait(), GetAwaiter().GetResult(), Result) in a catch or finally block, Dispose, a finalizer, a cancellation callback, an event handler or an I/O callback, or in a method they call, it can hold that thread for as long. Bound the wait: TlsClose.Notify (at most 250 ms, never throws), or Wait(TimeSpan) ignoring the errors of a peer already gone.",
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SingleShotShutdown));
+
         private const string OpenSslShutdownDescription =
-            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails, or use OpenSslShutdown.Drive.";
+            "SSL_shutdown returns 1 when the bidirectional shutdown is complete, 0 when our close_notify was sent but the peer's was not yet seen, and < 0 with SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE on a non-blocking socket. Called once with its result ignored, it leaves the shutdown half done. Call it again (waiting for the socket) until it returns 1 or fails: the fix writes that loop over the project's own SSL_shutdown and SSL_get_error imports, bounded to 2 s; OpenSslShutdown.Drive(ssl, binding, options, ct) does the same with a deadline and a drain through an OpenSslBinding over those imports.";
 
         public static readonly DiagnosticDescriptor SingleShotOpenSslShutdown = new DiagnosticDescriptor(
             RuleIdentifiers.SingleShotShutdown,
             title: SingleShotShutdownTitle,
-            messageFormat: "'{0}' (SSL_shutdown) is called once and its result {1}: call it again on 0 and on SSL_ERROR_WANT_READ/WANT_WRITE until it returns 1, or use OpenSslShutdown.Drive",
+            messageFormat: "'{0}' (SSL_shutdown) is called once and its result {1}: call it again on 0 and on SSL_ERROR_WANT_READ/WANT_WRITE until it returns 1 (the fix writes that loop over your own SSL_shutdown and SSL_get_error)",
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
@@ -67,7 +77,7 @@ namespace CloseNotify.Analyzers
         public static readonly DiagnosticDescriptor SingleShotOpenSslShutdownNonBlocking = new DiagnosticDescriptor(
             RuleIdentifiers.SingleShotShutdown,
             title: SingleShotShutdownTitle,
-            messageFormat: "'{0}' (SSL_shutdown) is not retried on a non-blocking socket: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; drive it with OpenSslShutdown.Drive",
+            messageFormat: "'{0}' (SSL_shutdown) is not retried on a non-blocking socket: it returns before the shutdown completes (0, SSL_ERROR_WANT_READ or SSL_ERROR_WANT_WRITE) and the close is left half done; call it again until it returns 1 (the fix writes a bounded loop over your own SSL_shutdown and SSL_get_error)",
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,

@@ -32,6 +32,10 @@ namespace CloseNotify.Analyzers
         /// <summary>Diagnostic property: "SslStream" when the target is declared as one, "Stream" when a type test is needed.</summary>
         public const string TypedProperty = "Typed";
 
+        /// <summary>Diagnostic property: where the stream comes from (the message's origin clause). Two diagnostics with the
+        /// same origin in one block name the same stream: a close the fix puts before the first covers the second.</summary>
+        public const string OriginProperty = "Origin";
+
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
             ImmutableArray.Create(Descriptors.DisposedWithoutCloseNotify, Descriptors.DisposedWithoutCloseNotifyAcrossMethods);
 

@@ -178,6 +178,22 @@ namespace CloseNotify.Analyzers
         public bool IsOwnerType(ITypeSymbol? type) =>
             type != null && (OwnerTypes.Contains(type.OriginalDefinition) || Options.IsDisposingOwner(type));
 
+        /// <summary>The owner in <c>owner.BaseStream</c> (a StreamReader's, StreamWriter's...): the stream it was made over,
+        /// which the TLS001 fix closes for an owner field. Null for anything else.</summary>
+        public IOperation? OwnerOfBaseStream(IOperation? value)
+        {
+            value = Flow.OperationHelpers.StripConversions(value);
+            if (value is Microsoft.CodeAnalysis.Operations.IConditionalAccessOperation { WhenNotNull: Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "BaseStream" } } conditional)
+            {
+                // owner?.BaseStream
+                return IsOwnerType(conditional.Operation.Type) ? conditional.Operation : null;
+            }
+
+            return value is Microsoft.CodeAnalysis.Operations.IPropertyReferenceOperation { Property.Name: "BaseStream", Instance: { } owner } && IsOwnerType(owner.Type)
+                ? owner
+                : null;
+        }
+
         /// <summary>A type whose instances may own a TLS stream and dispose it: the BCL owners, TextReader/TextWriter
         /// (what a StreamReader is usually kept as), the pipes, the configured owners.</summary>
         public bool IsOwnerLike(ITypeSymbol? type) =>

@@ -1,5 +1,6 @@
-// TLS002: a TLS shutdown started once and not driven to completion: an unobserved ShutdownAsync task,
-// or an OpenSSL SSL_shutdown called once with its 0 / WANT_READ / WANT_WRITE ignored.
+// TLS002: a TLS shutdown started once and not driven to completion: an unobserved ShutdownAsync task, one waited for
+// without a bound in cleanup or callback code, or an OpenSSL SSL_shutdown called once with its 0 / WANT_READ /
+// WANT_WRITE ignored.
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -33,6 +34,10 @@ namespace CloseNotify.Analyzers
 
             /// <summary>The blocking-socket idiom (call again once on 0) used where the socket is non-blocking.</summary>
             RetriedOnceOpenSsl,
+
+            /// <summary>A ShutdownAsync task waited for without a bound (<c>Wait()</c>, <c>GetAwaiter().GetResult()</c>,
+            /// <c>Result</c>) in cleanup or callback code; the diagnostic is on the whole wait.</summary>
+            UnboundedWait,
         }
 
         // Native calls that make a socket or BIO non-blocking, anywhere in the type.
@@ -42,7 +47,7 @@ namespace CloseNotify.Analyzers
         private static readonly ImmutableArray<string> EventLoopNativeEntryPoints = ImmutableArray.Create("poll", "epoll_wait", "select");
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
-            Descriptors.UnobservedShutdownTask, Descriptors.SingleShotOpenSslShutdown, Descriptors.SingleShotOpenSslShutdownNonBlocking);
+            Descriptors.UnobservedShutdownTask, Descriptors.SingleShotOpenSslShutdown, Descriptors.SingleShotOpenSslShutdownNonBlocking, Descriptors.UnboundedShutdownWait);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -50,8 +55,15 @@ namespace CloseNotify.Analyzers
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterCompilationStartAction(start =>
             {
-                // Symbols are looked up at the first call, not here (see PerCompilation). OpenSSL imports need no
-                // SslStream: that part runs in every compilation.
+                // Nothing to report where no source calls ShutdownAsync and nothing imports SSL_shutdown: register nothing,
+                // so such a compilation pays one text pass (shared with the TLS gate) instead of a callback per invocation.
+                // (OpenSSL imports need no SslStream: this gate is TLS002's own.)
+                if (!TlsGate.MayShutDownTls(start.Compilation, start.CancellationToken))
+                {
+                    return;
+                }
+
+                // Symbols are looked up at the first call, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
                 var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
@@ -97,6 +109,28 @@ namespace CloseNotify.Analyzers
             }
 
             var task = TaskExpression(invocation);
+            var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
+            var name = "'" + (OperationHelpers.ReferencedSymbol(receiver)?.Name ?? receiver?.Syntax.ToString() ?? "the stream") + "'";
+            if ((UnboundedWait(task) ?? UnboundedWait(RunWrapping(task))) is { } wait)
+            {
+                // Blocking until the alert is written is the caller's choice in plain code; in cleanup or callback code a
+                // peer that stopped reading holds a thread that must not wait (decided across the compilation, only here).
+                var reason = CleanupContext.For(context.Compilation).Find(wait.Syntax, context.Operation.SemanticModel!, context.CancellationToken);
+                if (reason != null)
+                {
+                    // _ssl?.ShutdownAsync().Wait(): the whole expression, not its part after ?.
+                    var whole = wait;
+                    while (whole.Parent is IConditionalAccessOperation access && access.WhenNotNull == whole)
+                    {
+                        whole = access;
+                    }
+
+                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnboundedShutdownWait, whole.Syntax.GetLocation(), Properties(Shape.UnboundedWait), name, reason.ToString()));
+                }
+
+                return;
+            }
+
             var shape = task.Parent switch
             {
                 IExpressionStatementOperation => Shape.DiscardedTask,
@@ -109,11 +143,56 @@ namespace CloseNotify.Analyzers
             };
             if (shape != null)
             {
-                var receiver = OperationHelpers.ResolveReceiver(invocation.Instance);
-                var name = OperationHelpers.ReferencedSymbol(receiver)?.Name ?? receiver?.Syntax.ToString() ?? "the stream";
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnobservedShutdownTask, task.Syntax.GetLocation(), Properties(shape.Value), "'" + name + "'"));
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnobservedShutdownTask, task.Syntax.GetLocation(), Properties(shape.Value), name));
             }
         }
+
+        /// <summary><c>Task.Run(async () => await ssl.ShutdownAsync())</c>: the task of the Task.Run that does nothing but
+        /// the shutdown (the sync-over-async idiom), whose wait is then the shutdown's.</summary>
+        private static IOperation? RunWrapping(IOperation task)
+        {
+            var current = task.Parent is IAwaitOperation awaited ? awaited : task;
+            while (current.Parent is IReturnOperation or IExpressionStatementOperation or IConversionOperation)
+            {
+                current = current.Parent;
+            }
+
+            // The lambda's body holds the shutdown alone (an async lambda's implicit return aside).
+            if (current.Parent is IBlockOperation block
+                && block.Operations.All(o => o == current || o is IReturnOperation { ReturnedValue: null, IsImplicit: true }))
+            {
+                current = block;
+            }
+
+            return current.Parent is IAnonymousFunctionOperation { Parent: IDelegateCreationOperation { Parent: IArgumentOperation { Parent: IInvocationOperation run } } }
+                && run.TargetMethod is { Name: "Run", IsStatic: true, ContainingType: { Name: "Task", ContainingNamespace.Name: "Tasks" } }
+                ? TaskExpression(run)
+                : null;
+        }
+
+        /// <summary>The wait on <paramref name="task"/> when it has no bound: <c>Wait()</c> (or with only a token, or an
+        /// infinite time-out), <c>GetAwaiter().GetResult()</c>, <c>Result</c>.</summary>
+        private static IOperation? UnboundedWait(IOperation? task)
+        {
+            switch (task?.Parent)
+            {
+                case IInvocationOperation { TargetMethod.Name: "Wait" } wait when wait.Instance == task
+                    && wait.Arguments.All(a => a.Parameter?.Type.Name == "CancellationToken" || IsInfinite(a.Value)):
+                    return wait;
+                case IInvocationOperation { TargetMethod.Name: "GetAwaiter" } awaiter when awaiter.Instance == task
+                    && awaiter.Parent is IInvocationOperation { TargetMethod.Name: "GetResult" } result && result.Instance == awaiter:
+                    return result;
+                case IPropertyReferenceOperation { Property.Name: "Result" } result when result.Instance == task:
+                    return result;
+                default:
+                    return null;
+            }
+        }
+
+        // Wait(-1), Wait(Timeout.Infinite), Wait(Timeout.InfiniteTimeSpan): no bound either.
+        private static bool IsInfinite(IOperation value) =>
+            value.ConstantValue is { HasValue: true, Value: -1 }
+            || OperationHelpers.StripConversions(value) is IFieldReferenceOperation { Field: { Name: "InfiniteTimeSpan", ContainingType.Name: "Timeout" } };
 
         /// <summary>The task as the code holds it: <c>ssl.ShutdownAsync()</c> seen through ConfigureAwait, WaitAsync and conversions.</summary>
         private static IOperation TaskExpression(IInvocationOperation invocation)

@@ -1,4 +1,6 @@
 using System.Linq;
+using System.Threading;
+using CloseNotify.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -35,9 +37,15 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        /// <summary>Cleanup code: a Dispose/DisposeAsync/…Cleanup method, a finally or catch block. An error escaping there hides
-        /// the original one or breaks a using (the framework design guidelines: avoid throwing from Dispose); the close
-        /// must not throw. A Close() method may throw: its callers asked for the close.</summary>
+        /// <summary>Cleanup code, decided across the compilation (<see cref="CleanupContext"/>): a catch or finally block, a
+        /// Dispose/DisposeAsync/finalizer, a cancellation callback, an event handler, an I/O callback, or a method any of
+        /// them calls (up to three levels of callers), whatever its name. An error escaping there hides the original one,
+        /// breaks a using or ends the process; a fix there must not open a throw path.</summary>
+        public static bool IsCleanup(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
+            CleanupContext.For(model.Compilation).IsCleanup(node, model, cancellationToken);
+
+        /// <summary>The code's own surroundings only, for callers without a semantic model: a Dispose/DisposeAsync/…Cleanup
+        /// method, a finally or catch block. Prefer the overload with the model, which also sees callers and callbacks.</summary>
         public static bool IsCleanup(SyntaxNode node)
         {
             foreach (var ancestor in node.Ancestors())

@@ -25,46 +25,46 @@ namespace CloseNotify.CodeFixes
     /// <summary>Plans, for one TLS001 diagnostic, which close to write and where.</summary>
     internal static class CloseInsertion
     {
-        public static bool TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CloseMode mode, StatementInsertion insertion)
+        /// <summary>The close planned into <paramref name="insertion"/>, or null when none can be written.</summary>
+        public static CloseForm? TryPlan(SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CloseMode mode, FixEnvironment environment, StatementInsertion insertion, System.Threading.CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;
             if (!properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var name) || name == null
                 || !properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.KindProperty, out var kind))
             {
-                return false;
+                return null;
             }
 
             var statements = new CloseStatements(model.Compilation, generator);
             if (mode != CloseMode.Bcl && statements.TlsClose == null)
             {
-                return false;
+                return null;
             }
 
             var node = root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true);
-            var isMember = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity is "Field" or "Property";
-            var typedAsStream = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, out var typed) && typed == "Stream";
-            var site = new CloseSite(model, node, name, isMember, typedAsStream, mode, statements);
-            switch (kind)
+            var origin = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.OriginProperty, out var from) ? from : null;
+            if (insertion.ClosedBefore(origin, node))
             {
-                case "Call":
-                    return site.AtCall(insertion);
-                case "EarlyExit":
-                    if (node is not StatementSyntax exit || !StatementInsertion.CanInsertBefore(exit) || ReturnUses(exit, name))
-                    {
-                        return false;
-                    }
-
-                    return site.Before(exit, insertion);
-                case "ScopeEnd":
-                    return site.AtScopeEnd(insertion);
-                default:
-                    return false;
+                // Fix All: the close planned for an earlier disposal of the same stream in this block covers this one.
+                return CloseForm.Covered;
             }
-        }
 
-        /// <summary>A return whose value reads the stream must run before the close: inserting in front would change behaviour.</summary>
-        private static bool ReturnUses(StatementSyntax exit, string name) =>
-            exit is ReturnStatementSyntax { Expression: { } value }
-            && value.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>().Any(i => i.Identifier.ValueText == name);
+            var isMember = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity is "Field" or "Property";
+            var site = new CloseSite(model, node, name, isMember, new CloseForms(model, statements, mode, environment, insertion, cancellationToken));
+            var planned = kind switch
+            {
+                "Call" => site.AtCall(insertion),
+                "EarlyExit" => node is StatementSyntax exit && StatementInsertion.CanInsertBefore(exit) && site.Before(exit, insertion),
+                "ScopeEnd" => site.AtScopeEnd(insertion),
+                _ => false,
+            };
+            if (!planned)
+            {
+                return null;
+            }
+
+            insertion.NoteClosed(origin, node);
+            return site.Form;
+        }
     }
 }

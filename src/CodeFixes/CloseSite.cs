@@ -7,96 +7,137 @@ using Microsoft.CodeAnalysis.Formatting;
 
 namespace CloseNotify.CodeFixes
 {
-    /// <summary>One disposal site and the close it gets.</summary>
+    /// <summary>One disposal site and the close it gets: where it goes (in place of the disposal, before it or before
+    /// the exit, at the end of the scope), on which stream (the stream, or the one its owner holds), and what it is
+    /// (<see cref="CloseForms"/>, by key, runtime and the code's intent).</summary>
     internal sealed class CloseSite
     {
         private readonly SemanticModel _model;
         private readonly SyntaxNode _node;
         private readonly string _name;
         private readonly bool _isMember;
-        private readonly bool _typedAsStream;
-        private readonly CloseMode _mode;
-        private readonly CloseStatements _statements;
+        private readonly CloseForms _forms;
 
-        public CloseSite(SemanticModel model, SyntaxNode node, string name, bool isMember, bool typedAsStream, CloseMode mode, CloseStatements statements)
+        public CloseSite(SemanticModel model, SyntaxNode node, string name, bool isMember, CloseForms forms)
         {
             _model = model;
             _node = node;
             _name = name;
             _isMember = isMember;
-            _typedAsStream = typedAsStream;
-            _mode = mode;
-            _statements = statements;
+            _forms = forms;
         }
 
-        private bool CanAwait => AsyncContext.AllowsAwait(_node);
+        /// <summary>What the planned close is, for the fix's title; set by a successful plan.</summary>
+        public CloseForm Form { get; private set; }
 
         public bool AtCall(StatementInsertion insertion)
         {
             // The disposal call itself, not a ConfigureAwait around it.
-            var invocation = _node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsDisposalCall)
+            var invocation = _node.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(DisposalSyntax.IsDisposalCall)
                 ?? _node.FirstAncestorOrSelf<InvocationExpressionSyntax>();
             if (invocation == null)
             {
                 return false;
             }
 
-            var (receiver, conditional) = ReceiverOf(invocation);
-            var disposal = WholeDisposal(invocation);
-            var direct = receiver != null && _model.GetSymbolInfo(receiver).Symbol is { } symbol && symbol.Name == _name
-                && symbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol;
-            var target = direct ? receiver!.WithoutTrivia() : TargetByName(invocation.SpanStart);
-            var maybeNull = conditional || MaybeNull(direct ? receiver! : null, invocation.SpanStart);
-
-            // With the runtime, a close of the stream itself takes the disposal's place: TlsClose disposes it, and
-            // the Dispose() (or `?.Dispose()`) left behind would be a redundant statement.
-            if (direct && _mode != CloseMode.Bcl)
+            var (receiver, conditional) = DisposalSyntax.ReceiverOf(invocation);
+            var disposal = DisposalSyntax.WholeDisposal(invocation);
+            var receiverSymbol = receiver == null ? null : _model.GetSymbolInfo(receiver).Symbol;
+            var direct = receiverSymbol != null && receiverSymbol.Name == _name && receiverSymbol is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol;
+            var reference = direct ? receiver!.WithoutTrivia() : TargetByName(invocation.SpanStart);
+            var symbol = direct ? receiverSymbol : SymbolByName(invocation.SpanStart);
+            var anchor = disposal.FirstAncestorOrSelf<StatementSyntax>();
+            if (symbol == null || StreamTarget.Resolve(_model, symbol, reference) is not { } target
+                || (anchor != null && TransportCloses.Before(_model, anchor, symbol)))
             {
-                var statement = RuntimeStatement(target, maybeNull, disposal);
-                switch (disposal.Parent)
-                {
-                    case ExpressionStatementSyntax expressionStatement:
-                        return insertion.Replace(expressionStatement, statement);
-                    case ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax:
-                        return ReplaceExpressionBody(disposal, statement, keepDisposal: false, insertion);
-                }
-
                 return false;
             }
 
-            var close = CloseFor(target, maybeNull, disposal);
-            if (close == null)
+            // What the disposal disposes besides the stream: a writer's buffered bytes must leave first, and an owner
+            // whose disposal still writes (a compression or crypto stream) has no place for a close before it.
+            var flushFirst = target.FlushFirst;
+            if (!direct && receiver != null)
             {
+                var receiverType = _model.GetTypeInfo(receiver).Type;
+                var owner = Owners.Kind(receiverType, _model.Compilation);
+                if (owner == OwnerKind.NoPlace)
+                {
+                    return false;
+                }
+
+                flushFirst ??= owner == OwnerKind.Buffers ? new Flushable(receiver.WithoutTrivia(), receiverType!) : null;
+            }
+
+            var maybeNull = conditional || MaybeNull(direct ? receiver : null, invocation.SpanStart);
+            var plan = _forms.Plan(target, flushFirst, conditional, maybeNull, disposal, symbol);
+            if (plan == null)
+            {
+                return false;
+            }
+
+            Form = plan.Form;
+
+            // A close of the stream itself takes the disposal's place when it disposes (every runtime close does):
+            // the Dispose() (or `?.Dispose()`) left behind would be a redundant statement.
+            if (direct && target.IsSelf && plan.Disposes)
+            {
+                switch (disposal.Parent)
+                {
+                    case ExpressionStatementSyntax expressionStatement when plan.Statements.Count == 1:
+                        insertion.RemoveLaterDisposals(_model, expressionStatement, symbol);
+                        return insertion.Replace(expressionStatement, plan.Statements[0], plan.NeverThrows);
+                    case ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax when plan.Statements.Count == 1:
+                        return ReplaceExpressionBody(disposal, plan.Statements[0], keepDisposal: false, insertion);
+                    case ExpressionStatementSyntax expressionStatement when StatementInsertion.CanInsertBefore(expressionStatement):
+                        insertion.RemoveLaterDisposals(_model, expressionStatement, symbol);
+                        return insertion.ReplaceWithMany(expressionStatement, plan.Statements);
+                }
+
                 return false;
             }
 
             switch (disposal.Parent)
             {
                 case ExpressionStatementSyntax expressionStatement when StatementInsertion.CanInsertBefore(expressionStatement):
-                    foreach (var s in close)
+                    foreach (var s in plan.Statements)
                     {
                         insertion.Before(expressionStatement, s);
                     }
 
+                    if (target.IsSelf && plan.Disposes)
+                    {
+                        insertion.RemoveLaterDisposals(_model, expressionStatement, symbol);
+                    }
+
                     return true;
                 case ArrowExpressionClauseSyntax or AnonymousFunctionExpressionSyntax:
-                    return ReplaceExpressionBody(disposal, close.Last(), keepDisposal: true, insertion, close.Take(close.Count - 1).ToList());
+                    return ReplaceExpressionBody(disposal, plan.Statements.Last(), keepDisposal: true, insertion, plan.Statements.Take(plan.Statements.Count - 1).ToList());
                 default:
                     return false;
             }
         }
 
-        public bool Before(StatementSyntax anchor, StatementInsertion insertion)
+        /// <summary>Before an early <c>return</c>/<c>break</c> that leaves the stream's scope; a return whose value uses the
+        /// stream first keeps that value in a local (computed before the close, returned after it).</summary>
+        public bool Before(StatementSyntax exit, StatementInsertion insertion)
         {
-            var close = CloseFor(TargetByName(anchor.SpanStart), MaybeNull(null, anchor.SpanStart), anchor);
-            if (close == null)
+            var symbol = SymbolByName(exit.SpanStart);
+            if (symbol == null || StreamTarget.Resolve(_model, symbol, TargetByName(exit.SpanStart)) is not { } target
+                || TransportCloses.Before(_model, exit, symbol) || !WritersInScope(exit, out var writers))
             {
                 return false;
             }
 
-            foreach (var s in close)
+            var plan = _forms.Plan(target, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, exit.SpanStart), exit, symbol);
+            if (plan == null || !Hoist(exit, insertion))
             {
-                insertion.Before(anchor, s);
+                return false;
+            }
+
+            Form = plan.Form;
+            foreach (var s in plan.Statements)
+            {
+                insertion.Before(exit, s);
             }
 
             return true;
@@ -111,18 +152,19 @@ namespace CloseNotify.CodeFixes
                     case UsingStatementSyntax usingStatement:
                         var body = usingStatement.Statement;
                         var position = body is BlockSyntax block ? block.CloseBraceToken.SpanStart : body.Span.End;
-                        return Append(body, position, s => insertion.AtEndOf(body, s));
+                        var last = body is BlockSyntax { Statements.Count: > 0 } withStatements ? withStatements.Statements.Last() : body;
+                        return Append(body, last, position, s => insertion.AtEndOf(body, s));
                     case LocalDeclarationStatementSyntax { UsingKeyword.RawKind: (int)SyntaxKind.UsingKeyword } declaration:
                         if (declaration.Parent is BlockSyntax scope)
                         {
-                            return Append(scope, scope.CloseBraceToken.SpanStart, s => insertion.AtEndOf(scope, s));
+                            return Append(scope, scope.Statements.Last(), scope.CloseBraceToken.SpanStart, s => insertion.AtEndOf(scope, s));
                         }
 
                         if (declaration.Parent is GlobalStatementSyntax { Parent: CompilationUnitSyntax unit })
                         {
                             // A top-level using declaration is disposed after the last top-level statement.
-                            var last = unit.Members.OfType<GlobalStatementSyntax>().Last();
-                            return Append(last, last.Span.End, s => insertion.AtEndOfTopLevel(unit, s));
+                            var lastGlobal = unit.Members.OfType<GlobalStatementSyntax>().Last();
+                            return Append(lastGlobal, lastGlobal.Statement, lastGlobal.Span.End, s => insertion.AtEndOfTopLevel(unit, s));
                         }
 
                         return false;
@@ -134,15 +176,25 @@ namespace CloseNotify.CodeFixes
             return false;
         }
 
-        private bool Append(SyntaxNode context, int position, System.Action<StatementSyntax> add)
+        private bool Append(SyntaxNode context, StatementSyntax last, int position, System.Action<StatementSyntax> add)
         {
-            var close = CloseFor(TargetByName(position), MaybeNull(null, position), context);
-            if (close == null)
+            // Looked up inside the scope: at its closing brace the scope's locals are no longer visible.
+            position = last.SpanStart;
+            var symbol = SymbolByName(position);
+            if (symbol == null || StreamTarget.Resolve(_model, symbol, TargetByName(position)) is not { } target
+                || TransportCloses.Before(_model, last, symbol) || TransportCloses.In(_model, last) || !WritersInScope(last, out var writers))
             {
                 return false;
             }
 
-            foreach (var s in close)
+            var plan = _forms.Plan(target, target.FlushFirst ?? writers.FirstOrDefault(), false, MaybeNull(null, position), context, symbol);
+            if (plan == null)
+            {
+                return false;
+            }
+
+            Form = plan.Form;
+            foreach (var s in plan.Statements)
             {
                 add(s);
             }
@@ -150,41 +202,84 @@ namespace CloseNotify.CodeFixes
             return true;
         }
 
-        /// <summary>The statements that close <paramref name="target"/> before its disposal; null when none can.</summary>
-        private IReadOnlyList<StatementSyntax>? CloseFor(ExpressionSyntax target, bool maybeNull, SyntaxNode context)
+        /// <summary>The using resources in scope at <paramref name="site"/> that buffer writes (flushed before the close);
+        /// false when one of them writes when disposed (a compression or crypto stream): no close can go before that.</summary>
+        private bool WritersInScope(SyntaxNode site, out List<Flushable> writers)
         {
-            if (_mode != CloseMode.Bcl)
+            writers = new List<Flushable>();
+            foreach (var ancestor in site.Ancestors().TakeWhile(a => a is not (MemberDeclarationSyntax or AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax)))
             {
-                return new[] { RuntimeStatement(target, maybeNull, context) };
+                var declarations = new List<VariableDeclarationSyntax>();
+                if (ancestor is UsingStatementSyntax { Declaration: { } usingDeclaration })
+                {
+                    declarations.Add(usingDeclaration);
+                }
+                else if (ancestor is BlockSyntax block)
+                {
+                    declarations.AddRange(block.Statements.TakeWhile(s => !s.Span.Contains(site.Span) && s.SpanStart < site.SpanStart)
+                        .OfType<LocalDeclarationStatementSyntax>().Where(d => d.UsingKeyword.IsKind(SyntaxKind.UsingKeyword)).Select(d => d.Declaration));
+                }
+
+                foreach (var variable in declarations.SelectMany(d => d.Variables))
+                {
+                    var type = (_model.GetDeclaredSymbol(variable) as ILocalSymbol)?.Type;
+                    var kind = Owners.Kind(type, _model.Compilation);
+                    if (kind == OwnerKind.NoPlace)
+                    {
+                        return false;
+                    }
+
+                    if (kind == OwnerKind.Buffers)
+                    {
+                        writers.Add(new Flushable(SyntaxFactory.IdentifierName(variable.Identifier.ValueText), type!));
+                    }
+                }
             }
 
-            var canAwait = AsyncContext.AllowsAwait(context);
-            var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
-            var cleanup = AsyncContext.IsCleanup(context);
-            if (_typedAsStream)
-            {
-                // A Stream-typed holder: only an SslStream has a close_notify to send.
-                var local = FreshNames.Unique(_model, context, "ssl");
-                var body = _statements.BclClose(SyntaxFactory.IdentifierName(local), canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
-                return new StatementSyntax[] { _statements.IfSslStream(target, local, body) };
-            }
-
-            var close = _statements.BclClose(target, canAwait, configureAwait, cleanup, FreshNames.Unique(_model, context, "e"));
-            if (!maybeNull)
-            {
-                return close;
-            }
-
-            return new[] { CloseStatements.IfNotNull(target, SyntaxFactory.Block(close)) };
+            return true;
         }
 
-        private StatementSyntax RuntimeStatement(ExpressionSyntax target, bool maybeNull, SyntaxNode context)
+        /// <summary>A <c>return</c> whose value may read the stream (a call, an await, a member access...) returns a local
+        /// computed before the close instead; false when it cannot (a ref return).</summary>
+        private bool Hoist(StatementSyntax exit, StatementInsertion insertion)
         {
-            var graceful = _mode == CloseMode.Graceful;
-            var canAwait = AsyncContext.AllowsAwait(context);
-            var call = _statements.RuntimeCall(target, graceful, canAwait, canAwait && AsyncContext.UsesConfigureAwaitFalse(context));
-            StatementSyntax statement = SyntaxFactory.ExpressionStatement(call);
-            return maybeNull && CloseStatements.NeedsNonNull(graceful, canAwait) ? CloseStatements.IfNotNull(target, statement) : statement;
+            if (exit is not ReturnStatementSyntax { Expression: { } value } ret || IsIndependent(value))
+            {
+                return true;
+            }
+
+            if (value is RefExpressionSyntax)
+            {
+                return false;
+            }
+
+            var name = insertion.FreshName(_model, exit, "result");
+            var type = _model.GetTypeInfo(value);
+            TypeSyntax declared = type.Type != null && type.ConvertedType != null && SymbolEqualityComparer.Default.Equals(type.Type, type.ConvertedType)
+                ? SyntaxFactory.IdentifierName("var")
+                : type.ConvertedType is { } converted && converted.TypeKind != TypeKind.Error
+                    ? (TypeSyntax)_forms.TypeExpression(converted)
+                    : SyntaxFactory.IdentifierName("var");
+            var declaration = SyntaxFactory.LocalDeclarationStatement(SyntaxFactory.VariableDeclaration(declared, SyntaxFactory.SingletonSeparatedList(
+                SyntaxFactory.VariableDeclarator(SyntaxFactory.Identifier(name)).WithInitializer(SyntaxFactory.EqualsValueClause(value.WithoutTrivia())))));
+            return insertion.Hoist(ret, declaration, name);
+        }
+
+        /// <summary>A value that cannot read the stream: a literal, <c>default</c>, or a local, parameter or constant of a
+        /// value type or string.</summary>
+        private bool IsIndependent(ExpressionSyntax value)
+        {
+            switch (value)
+            {
+                case LiteralExpressionSyntax or DefaultExpressionSyntax or TypeOfExpressionSyntax:
+                    return true;
+                case IdentifierNameSyntax identifier:
+                    var symbol = _model.GetSymbolInfo(identifier).Symbol;
+                    var type = symbol switch { ILocalSymbol l => l.Type, IParameterSymbol p => p.Type, IFieldSymbol { IsConst: true } f => f.Type, _ => null };
+                    return type != null && (type.IsValueType || type.SpecialType == SpecialType.System_String);
+                default:
+                    return _model.GetConstantValue(value).HasValue;
+            }
         }
 
         /// <summary>An expression-bodied member or lambda whose body is the disposal: the close replaces the
@@ -245,6 +340,10 @@ namespace CloseNotify.CodeFixes
             return !(method.IsAsync && method.ReturnType is INamedTypeSymbol { IsGenericType: false });
         }
 
+        private ISymbol? SymbolByName(int position) =>
+            _model.LookupSymbols(position, name: _name).FirstOrDefault(s => s is ILocalSymbol or IParameterSymbol or IFieldSymbol or IPropertySymbol)
+            ?? (_isMember ? _model.GetEnclosingSymbol(position)?.ContainingType?.GetMembers(_name).FirstOrDefault(s => s is IFieldSymbol or IPropertySymbol) : null);
+
         /// <summary>The stream by name; a member shadowed there, or in a type that writes <c>this.</c>, gets <c>this.</c>.</summary>
         private ExpressionSyntax TargetByName(int position)
         {
@@ -272,49 +371,6 @@ namespace CloseNotify.CodeFixes
             var symbol = _model.LookupSymbols(position, name: _name).FirstOrDefault();
             var type = symbol switch { IFieldSymbol f => f.Type, IPropertySymbol p => p.Type, _ => null };
             return _isMember && type?.NullableAnnotation == NullableAnnotation.Annotated;
-        }
-
-        private static bool IsDisposalCall(InvocationExpressionSyntax invocation) => invocation.Expression switch
-        {
-            MemberAccessExpressionSyntax access => access.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
-            MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText is "Dispose" or "DisposeAsync" or "Close",
-            _ => false,
-        };
-
-        /// <summary>The disposed expression (<c>x</c> of <c>x.Dispose()</c>, <c>x?.Dispose()</c>) and whether it is conditional.</summary>
-        private static (ExpressionSyntax? Receiver, bool Conditional) ReceiverOf(InvocationExpressionSyntax invocation)
-        {
-            switch (invocation.Expression)
-            {
-                case MemberAccessExpressionSyntax access:
-                    return (access.Expression, false);
-                case MemberBindingExpressionSyntax:
-                    var conditional = invocation.Ancestors().OfType<ConditionalAccessExpressionSyntax>().FirstOrDefault(c => c.WhenNotNull.Span.Contains(invocation.Span));
-                    return (conditional?.Expression, conditional != null);
-                default:
-                    return (null, false);
-            }
-        }
-
-        /// <summary>The disposal as a whole expression: through <c>?.</c>, ConfigureAwait and await.</summary>
-        private static ExpressionSyntax WholeDisposal(InvocationExpressionSyntax invocation)
-        {
-            ExpressionSyntax current = invocation;
-            while (true)
-            {
-                switch (current.Parent)
-                {
-                    case ConditionalAccessExpressionSyntax conditional when conditional.WhenNotNull == current:
-                    case MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ConfigureAwait", Parent: InvocationExpressionSyntax } access when access.Expression == current:
-                        current = current.Parent is MemberAccessExpressionSyntax m ? (ExpressionSyntax)m.Parent! : (ExpressionSyntax)current.Parent;
-                        break;
-                    case AwaitExpressionSyntax awaited:
-                        current = awaited;
-                        break;
-                    default:
-                        return current;
-                }
-            }
         }
     }
 }

@@ -27,46 +27,93 @@ namespace CloseNotify.CodeFixes
         public INamedTypeSymbol? TlsClose => _compilation.GetTypeByMetadataName("CloseNotify.TlsClose");
 
         /// <summary>The runtime call: awaited GracefulAsync where the code can await; otherwise Notify (no drain, never
-        /// throws, null accepted) for a graceful close, or Abort.</summary>
-        public ExpressionSyntax RuntimeCall(ExpressionSyntax target, bool graceful, bool canAwait, bool configureAwait)
+        /// throws, null accepted) for a graceful close, or Abort. <paramref name="token"/> is what GracefulAsync is given
+        /// (the function's CancellationToken, or CancellationToken.None in cleanup code): CA2016 asks for one.</summary>
+        public ExpressionSyntax RuntimeCall(ExpressionSyntax target, bool graceful, bool canAwait, bool configureAwait, ExpressionSyntax? token = null)
         {
             var isAsync = graceful && canAwait;
             var method = !graceful ? "Abort" : isAsync ? "GracefulAsync" : "Notify";
-            ExpressionSyntax call = Invoke(Type(TlsClose!), method, target);
+            var arguments = isAsync && token != null
+                ? new[] { Argument(target), Argument(token).WithNameColon(NameColon("cancellationToken")) }
+                : new[] { Argument(target) };
+            ExpressionSyntax call = InvocationExpression(
+                MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Type(TlsClose!), IdentifierName(method)),
+                ArgumentList(SeparatedList(arguments)));
             return isAsync ? Await(call, configureAwait) : call;
         }
 
         /// <summary>Whether the runtime call needs the stream non-null (Notify accepts null).</summary>
         public static bool NeedsNonNull(bool graceful, bool canAwait) => !graceful || canAwait;
 
+        /// <summary><c>CancellationToken.None</c>: what a close in cleanup code is given where the function has a token,
+        /// which may be cancelled already (a loop that ended by cancellation) and would skip the close.</summary>
+        public ExpressionSyntax NoToken() =>
+            MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, Type("System.Threading.CancellationToken"), IdentifierName("None"));
+
         /// <summary>The BCL close: <c>await ssl.ShutdownAsync()</c> where the code can await, else a write of the alert
-        /// bounded like TlsClose.Notify's. In cleanup code (and always when synchronous) the errors of a peer that reset
-        /// or closed first are caught: there is nothing left to tell it, and a Dispose must not throw.</summary>
-        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup, string errorName)
+        /// bounded like TlsClose.Notify's. Always in a try whose catch takes the errors of a peer that reset or closed
+        /// first, or of a stream already closed (the runtime's close ignores them too): a close must not throw out of a
+        /// disconnect and skip the rest of it. With <paramref name="isBenign"/> (the runtime's TlsErrors.IsBenign) the
+        /// filter is that call. <paramref name="last"/>: a catch that reports the other errors, in cleanup code.</summary>
+        public IReadOnlyList<StatementSyntax> BclClose(ExpressionSyntax ssl, bool canAwait, bool configureAwait, bool cleanup, string errorName, bool isBenign = false, bool suppressSyncWait = false, CatchClauseSyntax? last = null)
         {
             var shutdown = Invoke(ssl, "ShutdownAsync");
             StatementSyntax send = canAwait
                 ? ExpressionStatement(Await(shutdown, configureAwait))
                 : ExpressionStatement(Invoke(shutdown, "Wait", Invoke(Type("System.TimeSpan"), "FromMilliseconds", Literal(NotifyMilliseconds))));
-            if (canAwait && !cleanup)
+            if (!canAwait && suppressSyncWait)
             {
-                return new[] { send };
+                // The project runs VSTHRD002; this wait is bounded and in code that cannot await.
+                send = send
+                    .WithLeadingTrivia(Trivia(PragmaWarningDirectiveTrivia(Token(SyntaxKind.DisableKeyword), SingletonSeparatedList<ExpressionSyntax>(IdentifierName("VSTHRD002")), true)
+                        .WithEndOfDirectiveToken(Token(TriviaList(), SyntaxKind.EndOfDirectiveToken, TriviaList(Comment(" // bounded (250 ms) wait for close_notify in code that cannot await"), ElasticCarriageReturnLineFeed)))))
+                    .WithTrailingTrivia(ElasticCarriageReturnLineFeed, Trivia(PragmaWarningDirectiveTrivia(Token(SyntaxKind.RestoreKeyword), SingletonSeparatedList<ExpressionSyntax>(IdentifierName("VSTHRD002")), true)));
             }
 
-            // catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException ...):
-            // Wait() wraps the task's error in an AggregateException.
-            var filter = BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait);
+            // catch (Exception e) when (e is IOException || e is ObjectDisposedException ...): Wait() wraps the task's
+            // error in an AggregateException, hence the inner exception too.
+            // Given the stream, a close of one with no session (never authenticated, a failed handshake) is benign too.
+            var filter = isBenign
+                ? Invoke(Type("CloseNotify.TlsErrors"), "IsBenign", IdentifierName(errorName), ssl)
+                : BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait, ssl);
 
             var comment = Comment("// The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.");
             var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
             var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier(errorName)), CatchFilterClause(filter), handler);
-            return new StatementSyntax[] { TryStatement(Block(send), SingletonList(catchClause), null) };
+            var catches = last == null ? SingletonList(catchClause) : List(new[] { catchClause, last });
+            return new StatementSyntax[] { TryStatement(Block(send), catches, null) };
         }
 
+        /// <summary>A flush of the owner that buffers (a StreamWriter's, BinaryWriter's or BufferedStream's pending bytes),
+        /// so that they leave before close_notify rather than after it.</summary>
+        public StatementSyntax Flush(ExpressionSyntax owner, bool canAwait, bool configureAwait, bool conditional, ExpressionSyntax? token)
+        {
+            if (canAwait)
+            {
+                var flush = InvocationExpression(
+                    MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, owner, IdentifierName("FlushAsync")),
+                    ArgumentList(token == null ? default : SingletonSeparatedList(Argument(token))));
+                return ExpressionStatement(Await(flush, configureAwait));
+            }
+
+            return conditional
+                ? ExpressionStatement(ConditionalAccessExpression(owner, InvocationExpression(MemberBindingExpression(IdentifierName("Flush")))))
+                : ExpressionStatement(Invoke(owner, "Flush"));
+        }
+
+        /// <summary><c>if (condition) { whenTrue } else { whenFalse }</c>.</summary>
+        public static StatementSyntax IfElse(ExpressionSyntax condition, StatementSyntax whenTrue, StatementSyntax whenFalse) =>
+            IfStatement(condition, whenTrue as BlockSyntax ?? Block(whenTrue), ElseClause(whenFalse as BlockSyntax ?? Block(whenFalse)));
+
         /// <summary><c>e is IOException || e is ObjectDisposedException</c> (<paramref name="outer"/>), then the same of
-        /// <c>e.InnerException</c> (<paramref name="inner"/>): the errors of a peer that reset or closed, or of a stream
-        /// already closed, in plain BCL code (C# 7.3).</summary>
-        public ExpressionSyntax BenignTypesFilter(ExpressionSyntax error, bool outer, bool inner)
+        /// <c>e.InnerException</c> (<paramref name="inner"/>: only where the error arrives wrapped, in the AggregateException of
+        /// <c>Wait()</c> or <c>Result</c>): the errors of a peer that reset or closed, or of a stream already closed, in plain
+        /// BCL code (C# 7.3). Given the <paramref name="stream"/> being closed, also what a close raises on a stream with no
+        /// session (never authenticated, a failed handshake) or shut down already, told apart from a bug by the stream's
+        /// state as <c>TlsErrors.IsBenign(e, stream)</c> does: <c>(e is InvalidOperationException || e is
+        /// AuthenticationException) &amp;&amp; !stream.CanWrite</c> (<c>stream?.CanWrite != true</c> when it may be null). That
+        /// error is raised before the close's task exists, so it is never wrapped.</summary>
+        public ExpressionSyntax BenignTypesFilter(ExpressionSyntax error, bool outer, bool inner, ExpressionSyntax? stream = null, bool streamMaybeNull = false)
         {
             var tested = new List<ExpressionSyntax>();
             if (outer)
@@ -80,9 +127,22 @@ namespace CloseNotify.CodeFixes
             }
 
             // Folded to the left, as the parser reads a || b || c.
-            return tested
+            var filter = tested
                 .SelectMany(value => new[] { Is(value, "System.IO.IOException"), Is(value, "System.ObjectDisposedException") })
                 .Aggregate(Or);
+            if (stream == null || !outer)
+            {
+                return filter;
+            }
+
+            var noSession = ParenthesizedExpression(Or(Is(error, "System.InvalidOperationException"), Is(error, "System.Security.Authentication.AuthenticationException")));
+            ExpressionSyntax cannotWrite = streamMaybeNull
+                ? BinaryExpression(
+                    SyntaxKind.NotEqualsExpression,
+                    ConditionalAccessExpression(stream, MemberBindingExpression(IdentifierName("CanWrite"))),
+                    LiteralExpression(SyntaxKind.TrueLiteralExpression))
+                : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("CanWrite")));
+            return Or(filter, ParenthesizedExpression(BinaryExpression(SyntaxKind.LogicalAndExpression, noSession, cannotWrite)));
         }
 
         /// <summary><c>if (x != null) { statement }</c>.</summary>
@@ -96,6 +156,8 @@ namespace CloseNotify.CodeFixes
                 Block(statements));
 
         private ExpressionSyntax Type(string metadataName) => Type(_compilation.GetTypeByMetadataName(metadataName)!);
+
+        public SyntaxNode TypeExpression(ITypeSymbol type) => Type(type);
 
         private ExpressionSyntax Type(ITypeSymbol type) =>
             ((ExpressionSyntax)_generator.TypeExpression(type)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);

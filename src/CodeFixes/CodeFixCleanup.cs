@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using CloseNotify.CodeFixes.Conventions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -12,92 +14,96 @@ using Microsoft.CodeAnalysis.Simplification;
 
 namespace CloseNotify.CodeFixes
 {
+    /// <summary>
+    /// The post-pass every fix goes through: the usings the new code needs, its names shortened, its lines formatted
+    /// and written in the file's conventions (<see cref="FileConventions"/>, read once from the document before the
+    /// fix), and the result laid over the original text so that only the fix's lines differ (<see cref="LineDiff"/>).
+    /// </summary>
     internal static class CodeFixCleanup
     {
-        /// <summary>Adds the <c>using</c> directives the new code needs, shortens its names, formats what was annotated.</summary>
-        public static async Task<Document> AddImportsAndFormatAsync(Document document, CancellationToken cancellationToken)
+        // A using directive in code an #if leaves out for this build: the compiler sees only text there.
+        private static readonly Regex DisabledUsing = new Regex(@"^\s*using\s+([A-Za-z_][\w.]*)\s*;", RegexOptions.Multiline);
+
+        /// <summary>Finishes <paramref name="changed"/>, the fixer's edit of <paramref name="original"/>.</summary>
+        public static async Task<Document> AddImportsAndFormatAsync(Document original, Document changed, CancellationToken cancellationToken)
         {
-            var before = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
-            document = await ImportAdder.AddImportsAsync(document, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            document = await PlaceNewUsingsAsync(document, before as CompilationUnitSyntax, cancellationToken).ConfigureAwait(false);
-            document = await Simplifier.ReduceAsync(document, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return await Formatter.FormatAsync(document, Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var conventions = await FileConventions.ReadAsync(original, cancellationToken).ConfigureAwait(false);
+            changed = await KeepQualifiedWhereImportedConditionallyAsync(changed, cancellationToken).ConfigureAwait(false);
+            var before = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var after = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (before != null && after != null)
+            {
+                changed = changed.WithSyntaxRoot(UsingPlacement.Place(before, after, Options(changed, after)));
+            }
+
+            changed = await Simplifier.ReduceAsync(changed, Simplifier.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            // Indented as the file indents; the elastic trivia formatted too (the result is text: CodeAction's own
+            // cleanup will find none left to format).
+            var formatting = await FormattingOptionsAsync(changed, conventions, cancellationToken).ConfigureAwait(false);
+            changed = await Formatter.FormatAsync(changed, Formatter.Annotation, formatting, cancellationToken).ConfigureAwait(false);
+            changed = await Formatter.FormatAsync(changed, SyntaxAnnotation.ElasticAnnotation, formatting, cancellationToken).ConfigureAwait(false);
+            changed = await NewCodeStyle.ApplyAsync(original, changed, conventions, cancellationToken).ConfigureAwait(false);
+
+            var originalText = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);
+            return original.WithText(LineDiff.Between(originalText, text).Restore(originalText, conventions));
         }
+
+        /// <summary>Roslyn's formatting settings for the document (.editorconfig's, else its defaults) with the file's own
+        /// indentation: tabs or spaces, and how many a level.</summary>
+        private static async Task<Microsoft.CodeAnalysis.Options.OptionSet> FormattingOptionsAsync(Document document, FileConventions conventions, CancellationToken cancellationToken)
+        {
+            var options = await document.GetOptionsAsync(cancellationToken).ConfigureAwait(false);
+            return options
+                .WithChangedOption(FormattingOptions.UseTabs, LanguageNames.CSharp, conventions.UseTabs)
+                .WithChangedOption(FormattingOptions.IndentationSize, LanguageNames.CSharp, conventions.IndentSize)
+                .WithChangedOption(FormattingOptions.TabSize, LanguageNames.CSharp, conventions.TabSize);
+        }
+
+        private static Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions Options(Document document, SyntaxNode root) =>
+            document.Project.AnalyzerOptions.AnalyzerConfigOptionsProvider.GetOptions(root.SyntaxTree);
 
         /// <summary>
-        /// Roslyn sorts a new directive in only when the file's usings are sorted already; otherwise it appends it after the
-        /// last one (after <c>using static</c> lines too). Real files are often grouped but not strictly sorted: then a new
-        /// directive goes into its group (System.* among System.*, others among the other plain usings), before the
-        /// first one it sorts before, and never among the <c>using static</c> or alias lines.
+        /// A namespace the file imports only under an <c>#if</c> (for this build or another) gets no new unconditional
+        /// using: in a multi-targeted project dotnet format fixes the file once per target framework and merges the
+        /// results, and a using added by the frameworks that lack the conditional one would then sit beside it in the
+        /// others (CS0105). The new code names such types in full instead, the same text in every build.
         /// </summary>
-        private static async Task<Document> PlaceNewUsingsAsync(Document document, CompilationUnitSyntax? before, CancellationToken cancellationToken)
+        private static async Task<Document> KeepQualifiedWhereImportedConditionallyAsync(Document document, CancellationToken cancellationToken)
         {
-            if (before == null || before.Usings.Count == 0 || await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false) is not CompilationUnitSyntax root)
+            var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (root == null || !root.ContainsDirectives)
             {
                 return document;
             }
 
-            var old = new HashSet<string>(before.Usings.Select(u => u.ToString()));
-            var added = root.Usings.Where(u => !old.Contains(u.ToString())).ToList();
-            if (added.Count == 0 || added.Count == root.Usings.Count)
+            var regions = UsingPlacement.ConditionalRegions(root);
+            var usings = root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+                .Where(u => u.Alias == null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name != null).ToList();
+            var conditional = new HashSet<string>(
+                usings.Where(u => regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString())
+                    .Concat(root.DescendantTrivia().Where(t => t.IsKind(SyntaxKind.DisabledTextTrivia))
+                        .SelectMany(t => DisabledUsing.Matches(t.ToString()).Cast<Match>().Select(m => m.Groups[1].Value))),
+                StringComparer.Ordinal);
+            conditional.ExceptWith(usings.Where(u => !regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString()));
+            var model = conditional.Count == 0 ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
+            if (model == null)
             {
                 return document;
             }
 
-            var kept = root.Usings.Where(u => old.Contains(u.ToString())).ToList();
-            if (IsSortedAsRoslynWould(kept))
+            var qualified = new Dictionary<SyntaxNode, SyntaxNode>();
+            foreach (var node in root.GetAnnotatedNodes(Simplifier.AddImportsAnnotation))
             {
-                // Roslyn already put them in order.
-                return document;
+                if (model.GetSymbolInfo(node, cancellationToken).Symbol is INamedTypeSymbol type
+                    && type.ContainingNamespace is { IsGlobalNamespace: false } ns && conditional.Contains(ns.ToDisplayString()))
+                {
+                    qualified[node] = SyntaxFactory.ParseTypeName(type.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat)).WithTriviaFrom(node);
+                }
             }
 
-            var usings = kept;
-            foreach (var directive in added.Where(IsPlain).Select(u => u.WithoutTrivia().WithTrailingTrivia(kept[0].GetTrailingTrivia())))
-            {
-                usings = Insert(usings, directive);
-            }
-
-            usings.AddRange(added.Where(u => !IsPlain(u)));
-            return document.WithSyntaxRoot(root.WithUsings(SyntaxFactory.List(usings)));
+            return qualified.Count == 0 ? document : document.WithSyntaxRoot(root.ReplaceNodes(qualified.Keys, (o, _) => qualified[o]));
         }
-
-        private static List<UsingDirectiveSyntax> Insert(List<UsingDirectiveSyntax> usings, UsingDirectiveSyntax directive)
-        {
-            var name = directive.Name!.ToString();
-            var isSystem = IsSystem(name);
-            var group = usings.Select((u, i) => (Using: u, Index: i)).Where(p => IsPlain(p.Using) && IsSystem(p.Using.Name!.ToString()) == isSystem).ToList();
-            if (group.Count == 0)
-            {
-                // No group of its kind: after the last plain using.
-                var lastPlain = usings.FindLastIndex(IsPlain);
-                usings.Insert(lastPlain + 1, directive);
-                return usings;
-            }
-
-            var next = group.FirstOrDefault(p => string.Compare(p.Using.Name!.ToString(), name, StringComparison.OrdinalIgnoreCase) > 0);
-            if (next.Using == null)
-            {
-                usings.Insert(group[group.Count - 1].Index + 1, directive);
-                return usings;
-            }
-
-            // Before `next`: what came before it (a blank line opening its group, a file header) now comes before the new one.
-            usings[next.Index] = next.Using.WithLeadingTrivia(SyntaxTriviaList.Empty);
-            usings.Insert(next.Index, directive.WithLeadingTrivia(next.Using.GetLeadingTrivia()));
-            return usings;
-        }
-
-        private static bool IsSortedAsRoslynWould(IReadOnlyList<UsingDirectiveSyntax> usings)
-        {
-            var plain = usings.Where(IsPlain).Select(u => u.Name!.ToString()).ToList();
-            var systemFirst = plain.OrderBy(n => IsSystem(n) ? 0 : 1).ThenBy(n => n, StringComparer.OrdinalIgnoreCase);
-            var alphabetical = plain.OrderBy(n => n, StringComparer.OrdinalIgnoreCase);
-            return plain.SequenceEqual(systemFirst) || plain.SequenceEqual(alphabetical);
-        }
-
-        private static bool IsPlain(UsingDirectiveSyntax directive) =>
-            directive.StaticKeyword.IsKind(SyntaxKind.None) && directive.Alias == null && directive.Name != null && directive.GlobalKeyword.IsKind(SyntaxKind.None);
-
-        private static bool IsSystem(string name) => name == "System" || name.StartsWith("System.", StringComparison.Ordinal);
     }
 }

@@ -27,7 +27,9 @@ namespace CloseNotify.CodeFixes
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
         {
             var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
-            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, context.CodeActionEquivalenceKey);
+            // A missing key (dotnet format, when the first diagnostic it met has no fix) means the default fix.
+            var key = FixAllKeys.Resolve(context.CodeActionEquivalenceKey, GracefulKey, AbortKey);
+            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, key);
             return mode == null ? document : await ApplyAsync(document, diagnostics, mode.Value, context.CancellationToken).ConfigureAwait(false);
         });
 
@@ -41,33 +43,38 @@ namespace CloseNotify.CodeFixes
             }
 
             var document = context.Document;
+            var environment = Environment(document, model.Compilation);
             foreach (var diagnostic in context.Diagnostics)
             {
                 var name = diagnostic.Properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var target) ? target : null;
-                var canAwait = AsyncContext.AllowsAwait(root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true));
                 foreach (var key in new[] { GracefulKey, AbortKey })
                 {
                     // Register only what can be applied: a fix that cannot place its statement offers nothing.
                     var mode = ModeFor(document, model.Compilation, key);
-                    if (mode == null || !CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, new StatementInsertion()))
+                    var form = mode == null ? null : CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, environment, new StatementInsertion(), context.CancellationToken);
+                    if (form == null)
                     {
                         continue;
                     }
 
                     context.RegisterCodeFix(
-                        CodeAction.Create(Title(mode.Value, name, canAwait), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), mode.Value, ct), key),
+                        CodeAction.Create(Title(form.Value, name), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), mode!.Value, ct), key),
                         diagnostic);
                 }
             }
         }
 
         /// <summary>Each title says what the fix writes, whether it can block and for how long.</summary>
-        private static string Title(CloseMode mode, string? name, bool canAwait) => (mode, canAwait) switch
+        private static string Title(CloseForm form, string? name) => form switch
         {
-            (CloseMode.Graceful, true) => $"Close '{name}' gracefully: await TlsClose.GracefulAsync (close_notify, then a drain of at most 2 s / 1 MiB)",
-            (CloseMode.Graceful, false) => $"Send close_notify on '{name}': TlsClose.Notify (blocks at most 250 ms for the write, no drain, never throws)",
-            (CloseMode.Abort, _) => $"Abort '{name}' explicitly: TlsClose.Abort (no close_notify, TCP reset, does not block)",
-            (CloseMode.Bcl, true) => $"Send close_notify on '{name}': await ShutdownAsync() before disposing (waits for the write only, no drain)",
+            CloseForm.GracefulAsync => $"Close '{name}' gracefully: await TlsClose.GracefulAsync (close_notify, then a drain of at most 2 s / 1 MiB)",
+            CloseForm.Notify => $"Send close_notify on '{name}': TlsClose.Notify (blocks at most 250 ms for the write, no drain, never throws)",
+            CloseForm.Abort => $"Abort '{name}' explicitly: TlsClose.Abort (no close_notify, TCP reset, does not block)",
+            CloseForm.AbortByIntent => $"Abort '{name}' as the code does here (it resets the connection, or replaces it): TlsClose.Abort (no close_notify, TCP reset)",
+            CloseForm.Split => $"Close '{name}' gracefully on the normal branch and abort it on the other (TlsClose.Notify / TlsClose.Abort)",
+            CloseForm.WriteOnly => $"Send close_notify on '{name}' without reading: await ShutdownAsync() (the framework ends the connection itself)",
+            CloseForm.Covered => $"Close '{name}' (covered by the close of the same stream before it)",
+            CloseForm.BclAwait => $"Send close_notify on '{name}': await ShutdownAsync() before disposing (waits for the write only, no drain)",
             _ => $"Send close_notify on '{name}': ShutdownAsync().Wait(250 ms) before disposing (no drain, reset/closed errors ignored)",
         };
 
@@ -89,17 +96,24 @@ namespace CloseNotify.CodeFixes
             return runtime ? CloseMode.Graceful : ShutdownAvailability.Everywhere(document, compilation) ? CloseMode.Bcl : null;
         }
 
+        private static FixEnvironment Environment(Document document, Compilation compilation) => new FixEnvironment(
+            ShutdownAvailability.Everywhere(document, compilation),
+            document.Project.AnalyzerReferences.Any(r => r.FullPath != null
+                && System.IO.Path.GetFileNameWithoutExtension(r.FullPath).StartsWith("Microsoft.VisualStudio.Threading.Analyzers", System.StringComparison.OrdinalIgnoreCase)),
+            type => ShutdownAvailability.TokenFlushEverywhere(document, type));
+
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, CloseMode mode, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var insertion = new StatementInsertion();
+            var environment = Environment(document, editor.SemanticModel.Compilation);
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, insertion);
+                CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, environment, insertion, cancellationToken);
             }
 
             insertion.ApplyTo(editor);
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
     }
 }

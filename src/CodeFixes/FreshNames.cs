@@ -1,4 +1,5 @@
 using System.Linq;
+using CloseNotify.CodeFixes.Conventions;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -21,6 +22,11 @@ namespace CloseNotify.CodeFixes
 
             return name;
         }
+
+        /// <summary>A new catch variable's name: the one the file's catches use most, else the project's, else <c>ex</c>
+        /// (made unique at <paramref name="at"/>). A fix in a project that writes <c>e_</c> or <c>exception</c> writes it too.</summary>
+        public static string Exception(SemanticModel model, SyntaxNode at) =>
+            Unique(model, at, ProjectConventions.ExceptionNameFor(model, at));
 
         private static bool DeclaredIn(SyntaxNode member, string name) =>
             member.DescendantTokens().Any(t => t.IsKind(SyntaxKind.IdentifierToken) && t.ValueText == name

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -9,46 +10,50 @@ namespace CloseNotify.CodeFixes
     {
         /// <summary>True when this compilation has it and so does every other target framework of the same file: a fix
         /// written for net8.0 must still compile in the netstandard2.0 build of a multi-targeted project.</summary>
-        public static bool Everywhere(Document document, Compilation compilation)
+        public static bool Everywhere(Document document, Compilation compilation) =>
+            Has(compilation) && !OtherTargets(document).Any(LacksShutdown);
+
+        /// <summary>Whether <c>FlushAsync(CancellationToken)</c> of <paramref name="type"/> compiles in every other target
+        /// framework of the file: always for a Stream; for a TextWriter only from .NET 8 on.</summary>
+        public static bool TokenFlushEverywhere(Document document, ITypeSymbol type)
         {
-            if (!Has(compilation))
+            for (var t = type; t != null; t = t.BaseType)
             {
-                return false;
-            }
-
-            var path = document.FilePath;
-            if (path == null)
-            {
-                return true;
-            }
-
-            // An IDE or dotnet format loads one project per target framework; their preprocessor symbols name it.
-            foreach (var project in document.Project.Solution.Projects)
-            {
-                if (project.Id != document.Project.Id && project.Language == LanguageNames.CSharp
-                    && project.Documents.Any(d => d.FilePath == path) && LacksShutdown(project.ParseOptions?.PreprocessorSymbolNames))
+                if (t.Name == "Stream" && t.ContainingNamespace?.ToDisplayString() == "System.IO")
                 {
-                    return false;
+                    return true;
                 }
             }
 
-            return true;
+            return OtherTargets(document).All(symbols => symbols.Contains("NET8_0_OR_GREATER"));
+        }
+
+        /// <summary>The preprocessor symbols of the other projects that compile the same file: an IDE or dotnet format
+        /// loads one project per target framework, and its symbols name the framework.</summary>
+        private static IEnumerable<List<string>> OtherTargets(Document document)
+        {
+            var path = document.FilePath;
+            if (path == null)
+            {
+                yield break;
+            }
+
+            foreach (var project in document.Project.Solution.Projects)
+            {
+                if (project.Id != document.Project.Id && project.Language == LanguageNames.CSharp
+                    && project.Documents.Any(d => d.FilePath == path) && project.ParseOptions?.PreprocessorSymbolNames is { } symbols)
+                {
+                    yield return symbols.ToList();
+                }
+            }
         }
 
         /// <summary>This compilation's SslStream has the parameterless ShutdownAsync.</summary>
         internal static bool Has(Compilation compilation) =>
             compilation.GetTypeByMetadataName("System.Net.Security.SslStream")?.GetMembers("ShutdownAsync").Any(m => m is IMethodSymbol { Parameters.Length: 0 }) == true;
 
-        private static bool LacksShutdown(System.Collections.Generic.IEnumerable<string>? symbols)
-        {
-            if (symbols == null)
-            {
-                return false;
-            }
-
-            var set = symbols.ToList();
-            return (set.Contains("NETSTANDARD") && !set.Contains("NETSTANDARD2_1_OR_GREATER"))
-                || (set.Contains("NETFRAMEWORK") && !set.Contains("NET47_OR_GREATER"));
-        }
+        private static bool LacksShutdown(List<string> set) =>
+            (set.Contains("NETSTANDARD") && !set.Contains("NETSTANDARD2_1_OR_GREATER"))
+            || (set.Contains("NETFRAMEWORK") && !set.Contains("NET47_OR_GREATER"));
     }
 }

@@ -1,6 +1,8 @@
-// TLS003 fixes. The default (one key for both shapes, the one dotnet format applies): filter a close's catch with
-// TlsErrors.IsBenign (with the runtime) or on the benign types (without), rethrow a read loop's error. In
-// cleanup code a last catch reports what is not benign through Trace instead of letting it escape Dispose.
+// TLS003 fixes. The default (one key for both shapes, the one dotnet format applies) never opens a throw path where an
+// error must not escape: a close's catch gets the benign filter (TlsErrors.IsBenign(ex, stream) with the runtime, the
+// benign types without it) and, in cleanup code or around a disposal, a last catch that reports the rest through the
+// library's logger or Trace; a read loop's catch rethrows, or in cleanup code reports before it ends the loop. Letting
+// the other errors propagate from cleanup code is an alternative action, not the default.
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Composition;
@@ -11,32 +13,28 @@ using CloseNotify.Analyzers;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Editing;
-using Microsoft.CodeAnalysis.Formatting;
-using Microsoft.CodeAnalysis.Simplification;
 
 namespace CloseNotify.CodeFixes
 {
-    [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(SwallowedCloseErrorFixer))]
+    [ExportCodeFixProvider(Microsoft.CodeAnalysis.LanguageNames.CSharp, Name = nameof(SwallowedCloseErrorFixer))]
     [Shared]
     public sealed class SwallowedCloseErrorFixer : CodeFixProvider
     {
         /// <summary>The default fix of both shapes (dotnet format applies one key per rule).</summary>
         public const string DefaultKey = "TLS003.HandleCloseErrors";
 
-        /// <summary>The alternative where the runtime is referenced: catch only the benign types.</summary>
+        /// <summary>The alternative for a close: catch only the benign types.</summary>
         public const string NarrowKey = "TLS003.NarrowToBenignTypes";
 
-        // The benign types of a close (see TlsErrors): a reset or closed transport surfaces as IOException
-        // (SocketException inside), a stream already closed as ObjectDisposedException.
-        private static readonly ImmutableArray<string> BenignTypeNames = ImmutableArray.Create("System.IO.IOException", "System.ObjectDisposedException");
+        /// <summary>The alternative in cleanup code: what is not benign propagates (the filter alone; a read loop rethrows).</summary>
+        public const string PropagateKey = "TLS003.LetOthersPropagate";
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SwallowedCloseError);
 
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey ?? DefaultKey, context.CancellationToken).ConfigureAwait(false));
+            await ApplyAsync(document, diagnostics, FixAllKeys.Resolve(context.CodeActionEquivalenceKey, DefaultKey, NarrowKey, PropagateKey), context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -49,20 +47,19 @@ namespace CloseNotify.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                var catchClause = FindCatch(root, diagnostic);
-                if (catchClause == null)
+                if (FindCatch(root, diagnostic) is not { Parent: TryStatementSyntax tryStatement } catchClause)
                 {
                     continue;
                 }
 
+                var site = new Site(model, SyntaxGenerator.GetGenerator(context.Document), catchClause, tryStatement, diagnostic, context.CancellationToken);
                 var document = context.Document;
-                foreach (var key in new[] { DefaultKey, NarrowKey })
+                foreach (var key in new[] { DefaultKey, NarrowKey, PropagateKey })
                 {
-                    var fix = Plan(model, catchClause, diagnostic, key);
-                    if (fix != null && Rewrite(model, SyntaxGenerator.GetGenerator(document), catchClause, diagnostic, key) != null)
+                    if (Plan(site, key) is { } plan && Rewrite(site, plan) != null)
                     {
                         context.RegisterCodeFix(
-                            CodeAction.Create(Title(fix.Value, AsyncContext.IsCleanup(catchClause.Parent!)), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
+                            CodeAction.Create(Title(plan), ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), key, ct), key),
                             diagnostic);
                     }
                 }
@@ -75,200 +72,149 @@ namespace CloseNotify.CodeFixes
             BclFilter,
             Narrow,
             Rethrow,
+            Report,
         }
 
-        /// <summary>What a key does for this diagnostic: the default is the TlsErrors.IsBenign filter with the runtime, a
-        /// filter on the benign types without it (one catch, one body), the rethrow in a read loop; the alternative is
-        /// one catch clause per benign type.</summary>
-        private static Fix? Plan(SemanticModel model, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
+        /// <summary>What a key writes at a site, and whether a last catch reports what the filter lets through.</summary>
+        private readonly struct FixPlan
         {
-            var shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
-            var runtime = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors") != null;
-            return (key, shape) switch
+            public FixPlan(Fix fix, bool reportRest, bool mustNotThrow)
             {
-                (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => Fix.Rethrow,
-                (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => runtime ? Fix.Filter : Fix.BclFilter,
-                (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) => Fix.Narrow,
+                Kind = fix;
+                ReportRest = reportRest;
+                MustNotThrow = mustNotThrow;
+            }
+
+            public Fix Kind { get; }
+
+            public bool ReportRest { get; }
+
+            public bool MustNotThrow { get; }
+        }
+
+        /// <summary>One diagnostic's catch with what the fixes need to know about it, computed once.</summary>
+        private sealed class Site
+        {
+            public Site(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, TryStatementSyntax tryStatement, Diagnostic diagnostic, CancellationToken cancellationToken)
+            {
+                Model = model;
+                Generator = generator;
+                Catch = catchClause;
+                Try = tryStatement;
+                Shape = diagnostic.Properties.TryGetValue(SwallowedCloseErrorAnalyzer.ShapeProperty, out var value) ? value : null;
+                Facts = CloseTry.Of(model, tryStatement, cancellationToken);
+
+                // Cleanup code (decided across the compilation), or a disposal the author wrapped in a catch-all: an error
+                // that escapes there replaces the one being handled, breaks a using, or ends the process.
+                MustNotThrow = AsyncContext.IsCleanup(tryStatement, model, cancellationToken) || (Shape == SwallowedCloseErrorAnalyzer.CloseShape && Facts.Disposes);
+            }
+
+            public SemanticModel Model { get; }
+
+            public SyntaxGenerator Generator { get; }
+
+            public CatchClauseSyntax Catch { get; }
+
+            public TryStatementSyntax Try { get; }
+
+            public string? Shape { get; }
+
+            public CloseTry Facts { get; }
+
+            public bool MustNotThrow { get; }
+
+            public bool Runtime => Model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors") != null;
+
+            public bool IsLast => Try.Catches.Last() == Catch;
+        }
+
+        /// <summary>What a key does at a site: the default filters a close's catch (reporting the rest where nothing may
+        /// escape) and rethrows a read loop's error (or reports it where nothing may escape); the alternatives catch only
+        /// the benign types, or let the rest propagate from cleanup code.</summary>
+        private static FixPlan? Plan(Site site, string key)
+        {
+            var filter = site.Runtime ? Fix.Filter : Fix.BclFilter;
+            var report = site.MustNotThrow && site.IsLast;
+            return (key, site.Shape) switch
+            {
+                (DefaultKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) => new FixPlan(site.MustNotThrow ? Fix.Report : Fix.Rethrow, false, site.MustNotThrow),
+                (DefaultKey, SwallowedCloseErrorAnalyzer.CloseShape) => new FixPlan(filter, report, site.MustNotThrow),
+                (NarrowKey, SwallowedCloseErrorAnalyzer.CloseShape) => new FixPlan(Fix.Narrow, report, site.MustNotThrow),
+                (PropagateKey, SwallowedCloseErrorAnalyzer.ReadLoopShape) when site.MustNotThrow => new FixPlan(Fix.Rethrow, false, true),
+                (PropagateKey, SwallowedCloseErrorAnalyzer.CloseShape) when site.MustNotThrow => new FixPlan(filter, false, true),
                 _ => null,
             };
         }
 
         // Titles say what is caught and whether anything can escape; none of these fixes waits for anything.
-        private static string Title(Fix fix, bool cleanup) => (fix, cleanup) switch
+        private static string Title(FixPlan plan)
         {
-            (Fix.Filter, false) => "Ignore only benign close errors (TlsErrors.IsBenign); others propagate",
-            (Fix.Filter, true) => "Ignore only benign close errors (TlsErrors.IsBenign); report others through Trace, never throw from cleanup",
-            (Fix.BclFilter, false) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); others propagate",
-            (Fix.BclFilter, true) => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); report others through Trace",
-            (Fix.Narrow, false) => "Catch only IOException and ObjectDisposedException; others propagate",
-            (Fix.Narrow, true) => "Catch only IOException and ObjectDisposedException; report others through Trace, never throw from cleanup",
-            _ => "Rethrow, so that a truncated stream is not taken for its end",
-        };
+            var rest = plan.ReportRest ? "report the others (logger or Trace), never throw from cleanup"
+                : plan.MustNotThrow ? "others propagate, even from cleanup code"
+                : "others propagate";
+            return plan.Kind switch
+            {
+                Fix.Filter => "Ignore only benign close errors (TlsErrors.IsBenign); " + rest,
+                Fix.BclFilter => "Ignore only a peer gone or a stream closed (filter on IOException, ObjectDisposedException); " + rest,
+                Fix.Narrow => "Catch only IOException and ObjectDisposedException; " + rest,
+                Fix.Report => "Report the read error (logger or Trace) instead of ending silently, so that a truncated stream is seen; never throw from cleanup",
+                _ => plan.MustNotThrow ? "Rethrow, so that a truncated stream is not taken for its end (throws from cleanup code)" : "Rethrow, so that a truncated stream is not taken for its end",
+            };
+        }
 
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, string key, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in diagnostics)
             {
-                var catchClause = FindCatch(editor.OriginalRoot, diagnostic);
-                var replacement = catchClause == null ? null : Rewrite(editor.SemanticModel, editor.Generator, catchClause, diagnostic, key);
-                if (catchClause != null && replacement != null)
+                if (FindCatch(editor.OriginalRoot, diagnostic) is not { Parent: TryStatementSyntax tryStatement } catchClause)
                 {
-                    if (replacement.Count == 1)
-                    {
-                        editor.ReplaceNode(catchClause, replacement[0]);
-                    }
-                    else
-                    {
-                        editor.InsertAfter(catchClause, replacement.Skip(1));
-                        editor.ReplaceNode(catchClause, replacement[0]);
-                    }
+                    continue;
                 }
+
+                var site = new Site(editor.SemanticModel, editor.Generator, catchClause, tryStatement, diagnostic, cancellationToken);
+                var replacement = Plan(site, key) is { } plan ? Rewrite(site, plan) : null;
+                if (replacement == null)
+                {
+                    continue;
+                }
+
+                if (replacement.Count > 1)
+                {
+                    editor.InsertAfter(catchClause, replacement.Skip(1));
+                }
+
+                editor.ReplaceNode(catchClause, replacement[0]);
             }
 
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private static CatchClauseSyntax? FindCatch(SyntaxNode root, Diagnostic diagnostic) =>
             root.FindToken(diagnostic.Location.SourceSpan.Start).Parent?.FirstAncestorOrSelf<CatchClauseSyntax>();
 
-        /// <summary>The catch clauses that replace <paramref name="catchClause"/>, or null when this fix does not apply.</summary>
-        private static IReadOnlyList<CatchClauseSyntax>? Rewrite(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, Diagnostic diagnostic, string key)
+        /// <summary>The catch clauses that replace the site's catch, or null when the plan does not apply.</summary>
+        private static IReadOnlyList<CatchClauseSyntax>? Rewrite(Site site, FixPlan plan)
         {
-            var clauses = Plan(model, catchClause, diagnostic, key) switch
+            var catches = new CloseErrorCatches(site.Model, site.Generator, site.Catch);
+            var clauses = plan.Kind switch
             {
-                Fix.Filter => AddBenignFilter(model, generator, catchClause, bcl: false),
-                Fix.BclFilter => AddBenignFilter(model, generator, catchClause, bcl: true),
-                Fix.Narrow => NarrowToBenignTypes(model, generator, catchClause),
-                Fix.Rethrow => new[] { Rethrow(catchClause) },
-                _ => null,
+                Fix.Filter => catches.BenignFilter(site.Facts, bcl: false),
+                Fix.BclFilter => catches.BenignFilter(site.Facts, bcl: true),
+                Fix.Narrow => catches.NarrowToBenignTypes(site.Try),
+                Fix.Rethrow => new[] { catches.Rethrow() },
+                _ => new[] { catches.ReportThenBody("TLS read failed") },
             };
-            if (clauses == null || Plan(model, catchClause, diagnostic, key) == Fix.Rethrow
-                || catchClause.Parent is not TryStatementSyntax tryStatement || !AsyncContext.IsCleanup(tryStatement)
-                || tryStatement.Catches.Last() != catchClause)
+            if (clauses == null || !plan.ReportRest)
             {
                 return clauses;
             }
 
-            // Cleanup must not throw, and TLS003 is about not hiding errors: what is not benign is reported, not rethrown.
-            return clauses.Concat(new[] { TraceClause(model, generator, catchClause) }).ToList();
-        }
-
-        private static IReadOnlyList<CatchClauseSyntax>? AddBenignFilter(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause, bool bcl)
-        {
-            var tlsErrors = model.Compilation.GetTypeByMetadataName("CloseNotify.TlsErrors");
-            var exception = model.Compilation.GetTypeByMetadataName("System.Exception");
-            if ((tlsErrors == null && !bcl) || exception == null)
-            {
-                return null;
-            }
-
-            var declaration = catchClause.Declaration;
-            var name = declaration != null && !declaration.Identifier.IsKind(SyntaxKind.None)
-                ? declaration.Identifier.ValueText
-                : FreshNames.Unique(model, catchClause, "ex");
-            var type = declaration?.Type ?? ((TypeSyntax)generator.TypeExpression(exception)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-
-            // What ended the clause's header (usually the line break before the block) now ends the filter.
-            var headerEnd = declaration?.GetTrailingTrivia() ?? catchClause.CatchKeyword.TrailingTrivia;
-            var newDeclaration = SyntaxFactory.CatchDeclaration(type.WithoutTrivia(), SyntaxFactory.Identifier(name))
-                .WithLeadingTrivia(declaration?.GetLeadingTrivia() ?? default)
-                .WithTrailingTrivia(SyntaxFactory.Space);
-            var caught = declaration == null ? exception : model.GetTypeInfo(declaration.Type).Type;
-            var isBenign = bcl
-                // Wait() wraps the task's error in an AggregateException: look inside where one may be caught.
-                ? new CloseStatements(model.Compilation, generator).BenignTypesFilter(
-                    SyntaxFactory.IdentifierName(name), outer: caught?.Name != "AggregateException", inner: caught?.Name != "SystemException")
-                : SyntaxFactory.InvocationExpression(
-                    SyntaxFactory.MemberAccessExpression(
-                        SyntaxKind.SimpleMemberAccessExpression,
-                        ((ExpressionSyntax)generator.TypeExpression(tlsErrors!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation),
-                        SyntaxFactory.IdentifierName("IsBenign")),
-                    SyntaxFactory.ArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)))));
-            var filter = SyntaxFactory.CatchFilterClause(isBenign).WithTrailingTrivia(headerEnd);
-            var keyword = declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia(SyntaxFactory.Space) : catchClause.CatchKeyword;
-            return new[] { catchClause.WithCatchKeyword(keyword).WithDeclaration(newDeclaration).WithFilter(filter) };
-        }
-
-        private static IReadOnlyList<CatchClauseSyntax>? NarrowToBenignTypes(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
-        {
-            var caught = catchClause.Declaration == null ? null : model.GetTypeInfo(catchClause.Declaration.Type).Type;
-            if (caught?.Name == "AggregateException" || catchClause.Parent is not TryStatementSyntax tryStatement)
-            {
-                // Wait() wraps the benign errors in AggregateException: narrowing would let them escape.
-                return null;
-            }
-
-            var earlier = tryStatement.Catches.TakeWhile(c => c != catchClause)
-                .Where(c => c.Filter == null && c.Declaration != null)
-                .Select(c => model.GetTypeInfo(c.Declaration!.Type).Type)
-                .Where(t => t != null)
+            // The line break that ended the clause ends each clause now, so that the next statement keeps its place.
+            var lineEnd = site.Catch.GetTrailingTrivia();
+            return clauses.Select(c => c.WithTrailingTrivia(lineEnd))
+                .Concat(new[] { catches.ReportRest("TLS close failed").WithTrailingTrivia(lineEnd) })
                 .ToList();
-            var types = BenignTypeNames
-                .Select(model.Compilation.GetTypeByMetadataName)
-                .Where(t => t != null && !earlier.Any(e => InheritsFrom(t, e!)))
-                .ToList();
-            if (types.Count == 0)
-            {
-                return null;
-            }
-
-            return types.Select((type, index) =>
-            {
-                var typeSyntax = ((TypeSyntax)generator.TypeExpression(type!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-                // A bare `catch` ends its header on the keyword: that line break now follows the declaration.
-                var headerEnd = catchClause.Declaration?.GetTrailingTrivia() ?? catchClause.CatchKeyword.TrailingTrivia;
-                var clause = catchClause
-                    .WithCatchKeyword(catchClause.Declaration == null ? catchClause.CatchKeyword.WithTrailingTrivia() : catchClause.CatchKeyword)
-                    .WithDeclaration(SyntaxFactory.CatchDeclaration(typeSyntax).WithLeadingTrivia(SyntaxFactory.Space).WithTrailingTrivia(headerEnd))
-                    .WithAdditionalAnnotations(Formatter.Annotation);
-                return index == 0 ? clause : clause.WithLeadingTrivia(SyntaxFactory.ElasticMarker);
-            }).ToList();
-        }
-
-        /// <summary><c>catch (Exception e) { Trace.TraceError(...); }</c>, the last clause of a try in cleanup code.</summary>
-        private static CatchClauseSyntax TraceClause(SemanticModel model, SyntaxGenerator generator, CatchClauseSyntax catchClause)
-        {
-            var name = FreshNames.Unique(model, catchClause, "error");
-            var trace = ((ExpressionSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Diagnostics.Trace")!))
-                .WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-            var call = SyntaxFactory.ExpressionStatement(SyntaxFactory.InvocationExpression(
-                SyntaxFactory.MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, trace, SyntaxFactory.IdentifierName("TraceError")),
-                SyntaxFactory.ArgumentList(SyntaxFactory.SeparatedList(new[]
-                {
-                    SyntaxFactory.Argument(SyntaxFactory.LiteralExpression(SyntaxKind.StringLiteralExpression, SyntaxFactory.Literal("TLS close failed: {0}"))),
-                    SyntaxFactory.Argument(SyntaxFactory.IdentifierName(name)),
-                }))));
-            var exception = ((TypeSyntax)generator.TypeExpression(model.Compilation.GetTypeByMetadataName("System.Exception")!)).WithAdditionalAnnotations(Simplifier.AddImportsAnnotation);
-            return SyntaxFactory.CatchClause(SyntaxFactory.CatchDeclaration(exception, SyntaxFactory.Identifier(name)), null, SyntaxFactory.Block(call))
-                .WithAdditionalAnnotations(Formatter.Annotation);
-        }
-
-        /// <summary>The swallowing statements give way to <c>throw;</c>; their comments stay.</summary>
-        private static CatchClauseSyntax Rethrow(CatchClauseSyntax catchClause)
-        {
-            var block = catchClause.Block;
-            var statements = block.Statements;
-            var rethrow = SyntaxFactory.ThrowStatement();
-            if (statements.Count > 0)
-            {
-                rethrow = rethrow.WithLeadingTrivia(statements.First().GetLeadingTrivia()).WithTrailingTrivia(statements.Last().GetTrailingTrivia());
-            }
-
-            return catchClause.WithBlock(block.WithStatements(SyntaxFactory.SingletonList<StatementSyntax>(rethrow.WithAdditionalAnnotations(Formatter.Annotation))));
-        }
-
-        private static bool InheritsFrom(ITypeSymbol? type, ITypeSymbol baseType)
-        {
-            for (var t = type; t != null; t = t.BaseType)
-            {
-                if (SymbolEqualityComparer.Default.Equals(t, baseType))
-                {
-                    return true;
-                }
-            }
-
-            return false;
         }
     }
 }

@@ -41,7 +41,7 @@ namespace CloseNotify.CodeFixes
 
             foreach (var diagnostic in context.Diagnostics)
             {
-                if (Plan(context.Document, root, model, SyntaxGenerator.GetGenerator(context.Document), diagnostic) is not { } plan)
+                if (Plan(context.Document, root, model, SyntaxGenerator.GetGenerator(context.Document), diagnostic, context.CancellationToken) is not { } plan)
                 {
                     continue;
                 }
@@ -62,7 +62,7 @@ namespace CloseNotify.CodeFixes
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
                 // Two transports closed in a row (the stream, then the client) need the TLS stream closed once, before the first.
-                if (Plan(document, editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic) is { } plan && closed.Add((plan.Member, plan.Target)))
+                if (Plan(document, editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, cancellationToken) is { } plan && closed.Add((plan.Member, plan.Target)))
                 {
                     foreach (var statement in plan.Close)
                     {
@@ -82,7 +82,7 @@ namespace CloseNotify.CodeFixes
                 editor.RemoveNode(statement, SyntaxRemoveOptions.KeepNoTrivia);
             }
 
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private sealed class ClosePlan
@@ -109,7 +109,7 @@ namespace CloseNotify.CodeFixes
             public StatementSyntax? Redundant { get; }
         }
 
-        private static ClosePlan? Plan(Document document, SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic)
+        private static ClosePlan? Plan(Document document, SyntaxNode root, SemanticModel model, SyntaxGenerator generator, Diagnostic diagnostic, CancellationToken cancellationToken)
         {
             var properties = diagnostic.Properties;
             if (!properties.TryGetValue(TransportClosedUnderTlsAnalyzer.NameProperty, out var name) || name == null)
@@ -166,8 +166,9 @@ namespace CloseNotify.CodeFixes
                 return new ClosePlan(anchor, member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
             }
 
-            var cleanup = AsyncContext.IsCleanup(anchor);
-            var error = FreshNames.Unique(model, anchor, "e");
+            // Cleanup decided across the compilation (a method called from a catch or a callback too): no throw path there.
+            var cleanup = AsyncContext.IsCleanup(anchor, model, cancellationToken);
+            var error = FreshNames.Exception(model, anchor);
             StatementSyntax send;
             if (typed)
             {

@@ -22,7 +22,11 @@ namespace CloseNotify.CodeFixes
     [Shared]
     public sealed class UnboundedDrainFixer : CodeFixProvider
     {
-        public const string GracefulKey = "TLS006.UseBoundedGracefulClose";
+        /// <summary>The default fix, the one dotnet format applies: the runtime's bounded graceful close where the loop
+        /// only discards what it reads, a bound on the reads elsewhere.</summary>
+        public const string DefaultKey = "TLS006.BoundedClose";
+
+        /// <summary>The alternative beside a graceful default: keep the loop, bound its reads.</summary>
         public const string BoundKey = "TLS006.BoundTheDrain";
 
         // The bound the BCL fix writes: long enough for a peer's close_notify over a slow link, short enough for a close.
@@ -31,7 +35,7 @@ namespace CloseNotify.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.UnboundedDrain);
 
         public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
-            await ApplyAsync(document, diagnostics, context.CodeActionEquivalenceKey == GracefulKey, context.CancellationToken).ConfigureAwait(false));
+            await ApplyAsync(document, diagnostics, FixAllKeys.Resolve(context.CodeActionEquivalenceKey, DefaultKey, BoundKey) == DefaultKey, context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
         {
@@ -46,32 +50,39 @@ namespace CloseNotify.CodeFixes
             {
                 var document = context.Document;
                 var name = diagnostic.Properties[UnboundedDrainAnalyzer.NameProperty];
-                var probe = new SyntaxEditor(root, document.Project.Solution.Workspace.Services);
-                if (TryGraceful(probe, model, diagnostic))
+                var graceful = TryGraceful(new SyntaxEditor(root, document.Project.Solution.Workspace.Services), model, diagnostic);
+                var bound = TryBound(new SyntaxEditor(root, document.Project.Solution.Workspace.Services), model, diagnostic);
+
+                // The default first, under one key whichever form it takes here (dotnet format applies the key of the
+                // first action it is offered); the bound as an alternative only beside a graceful default.
+                var boundTitle = $"Bound the drain of '{name}' with a timeout";
+                if (graceful || bound)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create($"Close '{name}' with the bounded graceful close (TlsClose)", ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), true, ct), GracefulKey),
+                        CodeAction.Create(graceful ? $"Close '{name}' with the bounded graceful close (TlsClose)" : boundTitle, ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), true, ct), DefaultKey),
                         diagnostic);
                 }
 
-                if (TryBound(new SyntaxEditor(root, document.Project.Solution.Workspace.Services), model, diagnostic))
+                if (graceful && bound)
                 {
                     context.RegisterCodeFix(
-                        CodeAction.Create($"Bound the drain of '{name}' with a timeout", ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), false, ct), BoundKey),
+                        CodeAction.Create(boundTitle, ct => ApplyAsync(document, ImmutableArray.Create(diagnostic), false, ct), BoundKey),
                         diagnostic);
                 }
             }
         }
 
+        // graceful: the default fix (graceful where it applies, the bound elsewhere); false: the bound alone.
         private static async Task<Document> ApplyAsync(Document document, ImmutableArray<Diagnostic> diagnostics, bool graceful, CancellationToken cancellationToken)
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
-                _ = graceful ? TryGraceful(editor, editor.SemanticModel, diagnostic) : TryBound(editor, editor.SemanticModel, diagnostic);
+                // The default: graceful where it applies, the bound elsewhere.
+                _ = graceful && TryGraceful(editor, editor.SemanticModel, diagnostic) || TryBound(editor, editor.SemanticModel, diagnostic);
             }
 
-            return await CodeFixCleanup.AddImportsAndFormatAsync(editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
 
         private static StatementSyntax? LoopOf(SyntaxNode root, Diagnostic diagnostic) =>

@@ -117,7 +117,7 @@ namespace CloseNotify.CodeFixes
                 }
             }
 
-            return await Formatter.FormatAsync(editor.GetChangedDocument(), Formatter.Annotation, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return await CodeFixCleanup.AddImportsAndFormatAsync(document, editor.GetChangedDocument(), cancellationToken).ConfigureAwait(false);
         }
     }
 }

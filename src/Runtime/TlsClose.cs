@@ -29,7 +29,7 @@ namespace CloseNotify
         /// <returns>How the close ended.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
         /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign"/> does not accept, after the
+        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign(Exception)"/> does not accept, after the
         /// stream was disposed.</exception>
         public static Task<TlsCloseResult> GracefulAsync(Stream stream, TlsCloseOptions? options = null, CancellationToken cancellationToken = default)
         {
@@ -40,6 +40,8 @@ namespace CloseNotify
 
             if (cancellationToken.IsCancellationRequested)
             {
+                // Cancelled before it began: the stream is disposed all the same, as on a cancellation during the close.
+                CloseRun.DisposeQuietly(stream);
                 return Task.FromCanceled<TlsCloseResult>(cancellationToken);
             }
 
@@ -53,7 +55,7 @@ namespace CloseNotify
         /// <param name="options">Bounds of the close; <see cref="TlsCloseOptions.Default"/> when null.</param>
         /// <returns>How the close ended.</returns>
         /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
-        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign"/> does not accept, after the
+        /// <exception cref="Exception">Any error that <see cref="TlsErrors.IsBenign(Exception)"/> does not accept, after the
         /// stream was disposed.</exception>
         public static TlsCloseResult Graceful(Stream stream, TlsCloseOptions? options = null)
         {

@@ -118,12 +118,27 @@ namespace CloseNotify.Testing
                 }
 
                 // One close_notify per connection: a scripted reply after a close-first sends none again.
+                // Marked before the write completes: the other side can read the alert, close, and end this
+                // connection's report before the continuation after the write runs.
                 if (!again)
                 {
-                    await shutdown(tls).ConfigureAwait(false);
                     lock (gate)
                     {
                         peerSentCloseNotify = true;
+                    }
+
+                    try
+                    {
+                        await shutdown(tls).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        lock (gate)
+                        {
+                            peerSentCloseNotify = false;
+                        }
+
+                        throw;
                     }
                 }
             }

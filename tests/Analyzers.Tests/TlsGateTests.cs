@@ -1,5 +1,6 @@
-// The compilation gate of TLS001 and TLS003-TLS006: a compilation that cannot hold an SslStream gets no callbacks at all
-// (read from the driver's own telemetry), one that can, by its text or by a library it references, gets them.
+// The compilation gates: a compilation that cannot hold an SslStream gets no callbacks at all from TLS001 and TLS003-TLS006,
+// nor one that neither calls ShutdownAsync nor imports SSL_shutdown from TLS002 (read from the driver's own telemetry);
+// one that can, by its text or by a library it references, gets them.
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
@@ -26,17 +27,31 @@ class Files
 }";
 
         [Theory]
-        [InlineData("SslStream", true)]
-        [InlineData("xxxxSslStream", true)]
-        [InlineData("xxxxxSslStream", true)]
-        [InlineData("xxxxxxxxxxxxxxxxxxxxxSslStreamyyy", true)]
-        [InlineData("xxxxxxxxxxxxxSslStrea", false)]
-        [InlineData("SslStreaSslStrea", false)]
-        [InlineData("", false)]
-        public void Finds_the_name_in_any_chunk_and_across_chunk_boundaries(string text, bool found)
+        [InlineData("SslStream", 1)]
+        [InlineData("xxxxSslStream", 1)]
+        [InlineData("xxxxxxxSslStream", 1)]
+        [InlineData("xxxxxxxxxxxxxxxxxxxxxSslStreamyyy", 1)]
+        [InlineData("xxxxxxxxxxxxxSslStrea", 0)]
+        [InlineData("SslStreaSslStrea", 0)]
+        [InlineData("", 0)]
+        [InlineData("x.ShutdownAsync()", 2)]
+        [InlineData("xxxxxxxxxxxxxxxxxxxShutdownAsync", 2)]
+        [InlineData("xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxShutdownAsyn", 0)]
+        [InlineData("[DllImport(\"ssl\", EntryPoint = \"SSL_shutdown\")]", 4)]
+        [InlineData("xxxxxxxxxxxxxxxxxxxxxxSSL_shutdownxxSslStreamxxxxxxxxxShutdownAsync", 7)]
+        [InlineData("ssl_shutdown sslstream shutdownasync", 0)]
+        public void Finds_every_word_in_any_chunk_and_across_chunk_boundaries(string text, int found)
         {
-            // A 12-character buffer: the name (9) straddles chunk ends at several offsets above.
-            Assert.Equal(found, TlsGate.Contains(SourceText.From(text), "SslStream", new char[12]));
+            // A 16-character buffer (chunks overlap by 13, the longest word): the words straddle chunk ends at several
+            // offsets above.
+            // found: 1 SslStream, 2 ShutdownAsync, 4 SSL_shutdown (TlsGate.SourceWord).
+            Assert.Equal((TlsGate.SourceWord)found, TlsGate.Find(SourceText.From(text), TlsGate.SourceWord.None, new char[16]));
+        }
+
+        [Fact]
+        public void Looks_only_for_the_words_not_found_yet()
+        {
+            Assert.Equal(TlsGate.SourceWord.ShutdownAsync, TlsGate.Find(SourceText.From("SslStream ShutdownAsync"), TlsGate.SourceWord.SslStream, new char[16]));
         }
 
         [Theory]
@@ -79,6 +94,44 @@ class Client
             Assert.True((await TelemetryAsync(analyzer, consumer)).OperationActionsCount > 0);
         }
 
+        [Theory]
+        [InlineData(NoTls)]
+        [InlineData(NoTls + "\nclass Tls { System.Net.Security.SslStream Stream; void Close() => Stream.Dispose(); }")]
+        public async Task TLS002_gets_no_callbacks_where_nothing_calls_ShutdownAsync_or_imports_SSL_shutdown(string source)
+        {
+            var telemetry = await TelemetryAsync(new SingleShotShutdownAnalyzer(), await CompileAsync(source));
+            Assert.Equal(0, telemetry.OperationActionsCount);
+        }
+
+        [Theory]
+        [InlineData("class C { void Close(System.Net.Security.SslStream ssl) { _ = ssl.ShutdownAsync(); } }")]
+        [InlineData("using System; using System.Runtime.InteropServices; class C { [DllImport(\"ssl\", EntryPoint = \"SSL_shutdown\")] static extern int Close(IntPtr ssl); void M(IntPtr ssl) { Close(ssl); } }")]
+        public async Task TLS002_reports_where_the_source_calls_ShutdownAsync_or_imports_SSL_shutdown_under_any_name(string source)
+        {
+            var diagnostics = await DiagnosticsAsync(new SingleShotShutdownAnalyzer(), await CompileAsync(source));
+            Assert.Contains(diagnostics, d => d.Id == "TLS002");
+        }
+
+        [Theory]
+        [InlineData(true)]
+        [InlineData(false)]
+        public async Task TLS002_reports_a_call_to_an_SSL_shutdown_import_of_a_referenced_library_under_another_name(bool asFile)
+        {
+            var library = await CompileAsync(@"
+public static class Native
+{
+    [System.Runtime.InteropServices.DllImport(""ssl"", EntryPoint = ""SSL_shutdown"")]
+    public static extern int Shutdown(System.IntPtr ssl);
+}", "Native");
+            var consumer = await CompileAsync(@"
+class Client
+{
+    void Close(System.IntPtr ssl) { Native.Shutdown(ssl); }
+}", "Client", asFile ? ImageOf(library) : library.ToMetadataReference());
+            var diagnostics = await DiagnosticsAsync(new SingleShotShutdownAnalyzer(), consumer);
+            Assert.Contains(diagnostics, d => d.Id == "TLS002");
+        }
+
         public static TheoryData<DiagnosticAnalyzer> Analyzers => new TheoryData<DiagnosticAnalyzer>
         {
             new DisposedWithoutCloseNotifyAnalyzer(),
@@ -105,6 +158,13 @@ class Client
             var emitted = library.Emit(image);
             Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
             return MetadataReference.CreateFromImage(image.ToArray());
+        }
+
+        private static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(DiagnosticAnalyzer analyzer, Compilation compilation)
+        {
+            var diagnostics = await compilation.WithAnalyzers(ImmutableArray.Create(analyzer)).GetAnalyzerDiagnosticsAsync(CancellationToken.None);
+            Assert.DoesNotContain(diagnostics, d => d.Id == "AD0001");
+            return diagnostics;
         }
 
         private static async Task<AnalyzerTelemetryInfo> TelemetryAsync(DiagnosticAnalyzer analyzer, Compilation compilation)

@@ -138,6 +138,20 @@ namespace CloseNotify.Analyzers.Tests
             await test.RunAsync(CancellationToken.None);
         }
 
+        /// <summary>A fix test over other reference assemblies (<see cref="TestReferences.Net80WithLogging"/>, say), with the
+        /// runtime unless <paramref name="withRuntime"/> is false.</summary>
+        public static async Task CodeFixOnReferencesAsync(string source, string fixedSource, string equivalenceKey, LanguageVersion languageVersion, ReferenceAssemblies references, bool withRuntime = true, bool nullable = false)
+        {
+            var test = new Test(languageVersion, withRuntime, nullable)
+            {
+                TestCode = source,
+                FixedCode = fixedSource,
+                CodeActionEquivalenceKey = equivalenceKey,
+                ReferenceAssemblies = references,
+            };
+            await test.RunAsync(CancellationToken.None);
+        }
+
         /// <summary>Fix All over several files of one project (document and project scope), or of two projects (solution).</summary>
         public static async Task FixAllAsync(string[] sources, string[] fixedSources, string equivalenceKey, LanguageVersion languageVersion, bool inTwoProjects = false, bool compilationEnd = false)
         {
@@ -211,6 +225,10 @@ namespace CloseNotify.Analyzers.Tests
             new PackageIdentity("Microsoft.NETCore.App.Ref", "8.0.0"),
             Path.Combine("ref", "net8.0"))
             .AddPackages(ImmutableArray.Create(new PackageIdentity("System.IO.Pipelines", "8.0.0")));
+
+        /// <summary>.NET 8 with Microsoft.Extensions.Logging's ILogger (restored by the test project's PackageDownload).</summary>
+        public static readonly ReferenceAssemblies Net80WithLogging = Net80
+            .AddPackages(ImmutableArray.Create(new PackageIdentity("Microsoft.Extensions.Logging.Abstractions", "8.0.0")));
 
         /// <summary>netstandard2.0, whose SslStream has no ShutdownAsync (restored by the test project's PackageDownload).</summary>
         public static readonly ReferenceAssemblies NetStandard20 = ReferenceAssemblies.NetStandard.NetStandard20;

@@ -122,7 +122,7 @@ namespace CloseNotify.Runtime.Tests
         }
 
         [Fact]
-        public async Task Token_cancelled_before_the_close_surfaces()
+        public async Task Token_cancelled_before_the_close_surfaces_and_disposes()
         {
             await using var pair = await TlsPair.ConnectAsync(new PairOptions());
             using var cancel = new CancellationTokenSource();
@@ -130,7 +130,10 @@ namespace CloseNotify.Runtime.Tests
 
             var error = await Bounded.Catch(() => TlsClose.GracefulAsync(pair.Ours, null, cancel.Token));
 
+            // The TLS001 fix puts the close in place of a Dispose() and passes the method's token: a cancelled method
+            // must still release the connection.
             Assert.IsAssignableFrom<OperationCanceledException>(error);
+            await AssertDisposed(pair.Ours);
         }
 
         [Fact]

@@ -44,19 +44,35 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             var aliases = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
+            var sharedEnds = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
             foreach (var pair in sources)
             {
                 // Follow the chain to a tracked symbol; a cycle or an untracked end makes no alias.
                 var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { pair.Key };
                 var current = pair.Value;
+                var last = current;
                 while (current != null && !isTracked(current) && sources.TryGetValue(current, out var next) && seen.Add(current))
                 {
+                    last = current;
                     current = next;
                 }
 
                 if (current != null && isTracked(current) && !SymbolEqualityComparer.Default.Equals(current, pair.Key))
                 {
                     aliases[pair.Key] = current;
+                }
+                else if (last != null && !isTracked(last) && isTracked(pair.Key))
+                {
+                    // Two tracked symbols given the same untracked one (a writer and a reader made over the same local of
+                    // another method) name the same stream: the later is an alias of the first.
+                    if (sharedEnds.TryGetValue(last, out var first))
+                    {
+                        aliases[pair.Key] = first;
+                    }
+                    else
+                    {
+                        sharedEnds[last] = pair.Key;
+                    }
                 }
             }
 
@@ -77,6 +93,8 @@ namespace CloseNotify.Analyzers.Flow
                     return OwnedArgument(symbols, creation.Arguments);
                 case IInvocationOperation invocation when symbols.PipeOwnsStream(invocation):
                     return OwnedArgument(symbols, invocation.Arguments);
+                case IPropertyReferenceOperation or IConditionalAccessOperation when symbols.OwnerOfBaseStream(value) is { } owner:
+                    return OperationHelpers.ReferencedSymbol(owner);
                 case var other:
                     return OperationHelpers.ReferencedSymbol(other);
             }

@@ -47,7 +47,9 @@ namespace CloseNotify.Analyzers.Flow
                 .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, EntityKind(subject))
                 .Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name)
                 .Add(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, _symbols.IsSslStream(ValueSources.TypeOf(subject)) ? "SslStream" : "Stream");
-            return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, _origin(site.Entity));
+            var origin = _origin(site.Entity);
+            properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.OriginProperty, origin);
+            return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, origin);
         }
 
         private static string EntityKind(ISymbol symbol) => symbol switch

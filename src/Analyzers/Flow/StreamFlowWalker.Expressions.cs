@@ -68,7 +68,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 foreach (var argument in invocation.Arguments)
                 {
-                    var closed = _entities.IndexOf(argument.Value);
+                    var closed = _entities.IndexOf(_symbols.OwnerOfBaseStream(argument.Value) ?? argument.Value);
                     if (closed >= 0)
                     {
                         state = state.Close(_entities.GroupOf(closed));
@@ -187,9 +187,9 @@ namespace CloseNotify.Analyzers.Flow
 
                     var isNull = state.Value.Reset(_entities.GroupOf(tested));
                     return comparison.OperatorKind == BinaryOperatorKind.Equals ? (isNull, state) : (state, isNull);
-                case IIsTypeOperation isType when _symbols.IsSslStream(isType.TypeOperand) && _entities.IndexOf(isType.ValueOperand) is var typed && typed >= 0:
+                case IIsTypeOperation isType when _symbols.IsSslStream(isType.TypeOperand) && _entities.IndexOf(_symbols.OwnerOfBaseStream(isType.ValueOperand) ?? isType.ValueOperand) is var typed && typed >= 0:
                     return (state, state.Value.Reset(_entities.GroupOf(typed)));
-                case IIsPatternOperation isPattern when _entities.IndexOf(isPattern.Value) is var matched && matched >= 0:
+                case IIsPatternOperation isPattern when _entities.IndexOf(_symbols.OwnerOfBaseStream(isPattern.Value) ?? isPattern.Value) is var matched && matched >= 0:
                     return MatchesOnlyNonNull(isPattern.Pattern, out var negated)
                         ? (negated ? (state.Value.Reset(_entities.GroupOf(matched)), state) : (state, state.Value.Reset(_entities.GroupOf(matched))))
                         : (state, state);

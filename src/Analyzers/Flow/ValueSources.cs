@@ -98,6 +98,9 @@ namespace CloseNotify.Analyzers.Flow
                 case IAwaitOperation awaited:
                     Add(awaited.Operation, into, container);
                     return;
+                case IConditionalAccessOperation when _symbols.OwnerOfBaseStream(value) is { } owner:
+                    Add(owner, into, container);
+                    return;
                 case IConditionalAccessOperation access:
                     Add(access.WhenNotNull, into, container);
                     return;
@@ -115,6 +118,10 @@ namespace CloseNotify.Analyzers.Flow
                     return;
                 case IMethodReferenceOperation methodReference when IsSource(methodReference.Method):
                     into.Add(Node.Of(methodReference.Method));
+                    return;
+                case IPropertyReferenceOperation when _symbols.OwnerOfBaseStream(value) is { } owner:
+                    // reader.BaseStream is the stream the reader owns (the TLS001 fix closes it so).
+                    Add(owner, into, container);
                     return;
                 default:
                     if (Place(value) is { } place)

@@ -20,7 +20,7 @@ using System.Threading.Tasks;
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Async_method_awaits_ShutdownAsync_before_the_disposal(LanguageVersion version) =>
+        public Task Async_method_awaits_ShutdownAsync_before_the_disposal_and_a_peer_gone_does_not_throw(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(Usings + @"
 class Client
 {
@@ -32,7 +32,7 @@ class Client
             ssl.WriteByte(1);
         }
     }
-}", Usings + @"
+}", "using System;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 class Client
 {
     async Task SendAsync(TcpClient tcp)
@@ -41,7 +41,14 @@ class Client
         {
             await ssl.AuthenticateAsClientAsync(""db.example"").ConfigureAwait(false);
             ssl.WriteByte(1);
-            await ssl.ShutdownAsync().ConfigureAwait(false);
+            try
+            {
+                await ssl.ShutdownAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+            {
+                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            }
         }
     }
 }", Key, version);
@@ -64,7 +71,7 @@ sealed class Connection : IDisposable
     {
         {|TLS001:_ssl.Dispose()|};
     }
-}", Usings + @"
+}", "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Connection : IDisposable
 {
     private SslStream _ssl;
@@ -81,9 +88,13 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
 
         _ssl.Dispose();
@@ -109,7 +120,7 @@ sealed class Connection : IAsyncDisposable
         await Task.Yield();
         {|TLS001:_ssl?.Dispose()|};
     }
-}", Usings + @"
+}", "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Connection : IAsyncDisposable
 {
     private SslStream? _ssl;
@@ -129,9 +140,13 @@ sealed class Connection : IAsyncDisposable
             {
                 await _ssl.ShutdownAsync();
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            }
+            catch (Exception ex)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", ex);
             }
         }
 
@@ -141,7 +156,7 @@ sealed class Connection : IAsyncDisposable
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Stream_typed_field_is_tested_for_SslStream_and_errors_propagate_outside_cleanup_code(LanguageVersion version) =>
+        public Task Stream_typed_field_is_tested_for_SslStream_and_a_peer_gone_does_not_skip_the_disposal(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(Usings + @"
 sealed class Framing
 {
@@ -164,7 +179,7 @@ static class Session
         ssl.AuthenticateAsClient(""db.example"");
         return new Framing(ssl);
     }
-}", Usings + @"
+}", "using System;\nusing System.IO;\nusing System.Net.Security;\nusing System.Net.Sockets;\nusing System.Security.Authentication;\nusing System.Threading.Tasks;\n" + @"
 sealed class Framing
 {
     private readonly Stream _inner;
@@ -176,7 +191,14 @@ sealed class Framing
         await _inner.WriteAsync(last, 0, last.Length);
         if (_inner is SslStream ssl)
         {
-            await ssl.ShutdownAsync();
+            try
+            {
+                await ssl.ShutdownAsync();
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+            {
+                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            }
         }
 
         _inner.Dispose();

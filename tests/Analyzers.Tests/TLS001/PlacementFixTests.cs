@@ -129,7 +129,7 @@ sealed class Connection
     {
         {|TLS001:await _ssl.DisposeAsync().ConfigureAwait(false)|};
     }
-}", UsingsWithRuntime + @"
+}", UsingsWithRuntime.Replace("using System;\n", "using System;\nusing System.Diagnostics;\n") + @"
 sealed class Connection
 {
     private SslStream _ssl;
@@ -142,7 +142,14 @@ sealed class Connection
 
     public async ValueTask DisposeAsync()
     {
-        await TlsClose.GracefulAsync(_ssl).ConfigureAwait(false);
+        try
+        {
+            await TlsClose.GracefulAsync(_ssl).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
     }
 }", DisposedWithoutCloseNotifyFixer.GracefulKey, version, compilationEnd: true);
 

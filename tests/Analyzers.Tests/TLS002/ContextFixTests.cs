@@ -1,5 +1,6 @@
-// TLS002 fix by context: a dropped ShutdownAsync task in synchronous cleanup code (Dispose) is completed within a
-// short bound, and a peer already gone does not make Dispose throw.
+// TLS002 fix by context: a ShutdownAsync task completed where the code cannot await is completed within a short bound
+// (issue 29: never GetAwaiter().GetResult()), a peer already gone is not an error, and in cleanup code (Dispose) the
+// rest is reported instead of thrown.
 using System.Threading.Tasks;
 using CloseNotify.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -29,7 +30,12 @@ sealed class Connection : IDisposable
         _ = {|TLS002:_ssl.ShutdownAsync()|};
         _ssl.Dispose();
     }
-}", Usings + @"
+}", @"using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using System.Security.Authentication;
+
 sealed class Connection : IDisposable
 {
     private readonly SslStream _ssl;
@@ -42,11 +48,46 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
         _ssl.Dispose();
+    }
+}", SingleShotShutdownFixer.CompleteTaskKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_stored_task_in_synchronous_code_is_waited_for_within_a_bound(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+class Client
+{
+    public void Close(SslStream ssl)
+    {
+        var pending = {|TLS002:ssl.ShutdownAsync()|};
+        ssl.Dispose();
+    }
+}", Usings + @"using CloseNotify;
+
+class Client
+{
+    public void Close(SslStream ssl)
+    {
+        var pending = ssl.ShutdownAsync();
+        try
+        {
+            pending.Wait(TimeSpan.FromMilliseconds(250));
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
+        {
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+        }
+
+        ssl.Dispose();
     }
 }", SingleShotShutdownFixer.CompleteTaskKey, version);
     }

@@ -45,12 +45,39 @@ class Client
         _ = {|TLS002:ssl.ShutdownAsync()|};
         ssl.Dispose();
     }
-}", Usings + @"
+}", UsingsWithRuntime + @"
 class Client
 {
     public void Close(SslStream ssl)
     {
-        ssl.ShutdownAsync().GetAwaiter().GetResult();
+        TlsClose.Notify(ssl);
+    }
+}", SingleShotShutdownFixer.CompleteTaskKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Without_the_runtime_the_synchronous_completion_is_bounded_and_ignores_a_peer_gone(LanguageVersion version) =>
+            Verify.CodeFixWithoutRuntimeAsync(Usings + @"
+class Client
+{
+    public void Close(SslStream ssl)
+    {
+        _ = {|TLS002:ssl.ShutdownAsync()|};
+        ssl.Dispose();
+    }
+}", Usings.Replace("using System.Runtime.InteropServices;\n", "using System.Runtime.InteropServices;\nusing System.Security.Authentication;\n") + @"
+class Client
+{
+    public void Close(SslStream ssl)
+    {
+        try
+        {
+            ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
+        }
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        {
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+        }
         ssl.Dispose();
     }
 }", SingleShotShutdownFixer.CompleteTaskKey, version);
@@ -178,7 +205,7 @@ class Pool
     {
         _timer = new Timer(_ => {|TLS002:ssl.ShutdownAsync()|}, null, 1000, Timeout.Infinite);
     }
-}", Usings + @"
+}", Usings.Replace("using System.Collections.Generic;\n", "using System.Collections.Generic;\nusing System.Diagnostics;\n") + "using CloseNotify;\n" + @"
 class Pool
 {
     Timer _timer;
@@ -187,7 +214,14 @@ class Pool
     {
         foreach (var ssl in streams)
         {
-            ssl.ShutdownAsync().GetAwaiter().GetResult();
+            try
+            {
+                ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
+            }
+            catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
+            {
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+            }
         }
     }
 
@@ -200,7 +234,21 @@ class Pool
 
     void CloseLater(SslStream ssl)
     {
-        _timer = new Timer(_ => ssl.ShutdownAsync().GetAwaiter().GetResult(), null, 1000, Timeout.Infinite);
+        _timer = new Timer(_ =>
+        {
+            try
+            {
+                ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
+            }
+            catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
+            {
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+            }
+            catch (Exception ex)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", ex);
+            }
+        }, null, 1000, Timeout.Infinite);
     }
 }", SingleShotShutdownFixer.CompleteTaskKey, version);
     }

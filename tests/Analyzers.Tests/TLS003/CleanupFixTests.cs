@@ -1,4 +1,7 @@
-// TLS003 fixes in cleanup code (Dispose): nothing non-benign is swallowed, nothing escapes; one key for both shapes.
+// TLS003 fixes in code that must not throw (issue 25, class 1 and 2): cleanup decided across the compilation (a method
+// called from the catch of an I/O callback, a cancellation callback, an event handler, Dispose(bool)) and disposals the
+// author wrapped in a catch-all. The default filters with the stream (a failed handshake's close is benign) and reports
+// the rest; letting it propagate is the alternative action.
 using System.Threading.Tasks;
 using CloseNotify.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -13,112 +16,309 @@ using System.IO;
 using System.Net.Security;
 ";
 
-        private const string Source = Usings + @"
-sealed class Connection : IDisposable
+        // The measured crash: Disconnect() is called from the catch blocks of I/O callbacks, also after a failed handshake,
+        // where ShutdownAsync throws InvalidOperationException; a catch narrowed to the benign errors let it escape.
+        private const string Server = @"
+sealed class Session
 {
     private readonly SslStream _ssl;
 
-    public Connection(SslStream ssl) { _ssl = ssl; }
+    public Session(SslStream ssl) { _ssl = ssl; }
 
-    public void Dispose()
+    public void Disconnect()
     {
         try
         {
             _ssl.ShutdownAsync().Wait();
         }
-        {|TLS003:catch|}
+        {|TLS003:catch (Exception)|}
         {
-            // ignored
         }
 
         _ssl.Dispose();
+    }
+}
+
+sealed class Server
+{
+    private readonly Session _session;
+    private readonly SslStream _ssl;
+
+    public Server(Session session, SslStream ssl) { _session = session; _ssl = ssl; }
+
+    public void Start()
+    {
+        _ssl.BeginAuthenticateAsServer(null, OnAuthenticated, null);
+    }
+
+    private void OnAuthenticated(IAsyncResult result)
+    {
+        try
+        {
+            _ssl.EndAuthenticateAsServer(result);
+            _ssl.BeginRead(new byte[4096], 0, 4096, OnReceive, null);
+        }
+        catch (Exception)
+        {
+            _session.Disconnect();
+        }
+    }
+
+    private void OnReceive(IAsyncResult result)
+    {
+        try
+        {
+            _ssl.EndRead(result);
+        }
+        catch (IOException)
+        {
+            _session.Disconnect();
+        }
     }
 }";
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Filter_in_Dispose_reports_what_is_not_benign_instead_of_throwing(LanguageVersion version) =>
-            Verify.CodeFixAsync(Source, @"using System;
+        public Task Disconnect_called_from_the_catch_of_io_callbacks_reports_what_is_not_benign_whatever_its_name(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + Server, "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing CloseNotify;\n" + Server
+                .Replace("        {|TLS003:catch (Exception)|}\n        {\n        }\n", @"        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
+        {
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+"), SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Without_the_runtime_the_disconnect_filter_accepts_a_close_with_no_session_and_reports_the_rest(LanguageVersion version) =>
+            Verify.CodeFixWithoutRuntimeAsync(Usings + Server, "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Security.Authentication;\n" + Server
+                .Replace("        {|TLS003:catch (Exception)|}\n        {\n        }\n", @"        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+        {
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+"), SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Letting_the_rest_propagate_from_cleanup_is_the_alternative(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + Server, "using System;\nusing System.IO;\nusing System.Net.Security;\nusing CloseNotify;\n" + Server
+                .Replace("        {|TLS003:catch (Exception)|}\n", "        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))\n"), SwallowedCloseErrorFixer.PropagateKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_cancellation_callback_does_not_start_throwing_out_of_Cancel(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"using System.Threading;
+
+sealed class Connection
+{
+    private readonly SslStream _ssl;
+    private readonly object _state;
+
+    public Connection(SslStream ssl, object state, CancellationToken token)
+    {
+        _ssl = ssl;
+        _state = state;
+        token.Register(() =>
+        {
+            try
+            {
+                var owner = (IDisposable)_state; // user state: may not be what the code expects
+                _ssl.Dispose();
+                owner.Dispose();
+            }
+            {|TLS003:catch|}
+            {
+            }
+        });
+    }
+}", @"using System;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Security;
+using System.Threading;
 using CloseNotify;
 
-sealed class Connection : IDisposable
+sealed class Connection
 {
     private readonly SslStream _ssl;
+    private readonly object _state;
 
-    public Connection(SslStream ssl) { _ssl = ssl; }
-
-    public void Dispose()
+    public Connection(SslStream ssl, object state, CancellationToken token)
     {
-        try
+        _ssl = ssl;
+        _state = state;
+        token.Register(() =>
         {
-            _ssl.ShutdownAsync().Wait();
-        }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
-        {
-            // ignored
-        }
-        catch (Exception error)
-        {
-            Trace.TraceError(""TLS close failed: {0}"", error);
-        }
-
-        _ssl.Dispose();
+            try
+            {
+                var owner = (IDisposable)_state; // user state: may not be what the code expects
+                _ssl.Dispose();
+                owner.Dispose();
+            }
+            catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
+            {
+            }
+            catch (Exception ex)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", ex);
+            }
+        });
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Without_the_runtime_the_default_filters_on_the_benign_types_in_Dispose_and_reports_the_rest(LanguageVersion version) =>
-            Verify.CodeFixWithoutRuntimeAsync(Source, @"using System;
-using System.Diagnostics;
-using System.IO;
-using System.Net.Security;
+        public Task A_method_registered_as_an_event_handler_is_cleanup(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"using System.Net.Sockets;
+using System.Threading.Tasks;
 
-sealed class Connection : IDisposable
+sealed class Channel
 {
     private readonly SslStream _ssl;
 
-    public Connection(SslStream ssl) { _ssl = ssl; }
-
-    public void Dispose()
+    public Channel(SslStream ssl, SocketAsyncEventArgs args)
     {
-        try
-        {
-            _ssl.ShutdownAsync().Wait();
-        }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException)
-        {
-            // ignored
-        }
-        catch (Exception error)
-        {
-            Trace.TraceError(""TLS close failed: {0}"", error);
-        }
-
-        _ssl.Dispose();
+        _ssl = ssl;
+        args.Completed += OnCompleted;
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
 
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task A_Cleanup_method_is_cleanup_code_too(LanguageVersion version) =>
-            Verify.CodeFixAsync(Usings + @"
-sealed class Connector
-{
-    private readonly SslStream _ssl;
+    private void OnCompleted(object sender, SocketAsyncEventArgs args)
+    {
+        if (args.SocketError != SocketError.Success)
+        {
+            Close();
+        }
+    }
 
-    public Connector(SslStream ssl) { _ssl = ssl; }
-
-    void Cleanup()
+    private void Close()
     {
         try
         {
             _ssl.ShutdownAsync().GetAwaiter().GetResult();
         }
-        {|TLS003:catch|}
+        {|TLS003:catch (Exception)|}
+        {
+        }
+    }
+}", @"using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Threading.Tasks;
+using CloseNotify;
+
+sealed class Channel
+{
+    private readonly SslStream _ssl;
+
+    public Channel(SslStream ssl, SocketAsyncEventArgs args)
+    {
+        _ssl = ssl;
+        args.Completed += OnCompleted;
+    }
+
+    private void OnCompleted(object sender, SocketAsyncEventArgs args)
+    {
+        if (args.SocketError != SocketError.Success)
+        {
+            Close();
+        }
+    }
+
+    private void Close()
+    {
+        try
+        {
+            _ssl.ShutdownAsync().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
+        {
+        }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Dispose_bool_around_an_owners_Dispose_does_not_start_throwing(LanguageVersion version) =>
+            Verify.CodeFixWithoutRuntimeAsync(Usings + OwnerSession + @"
+class Client : IDisposable
+{
+    private readonly Session _session;
+
+    public Client(Session session) { _session = session; }
+
+    public void Dispose() { Dispose(true); }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try
+            {
+                _session.Dispose();
+            }
+            {|TLS003:catch|}
+            {
+                // ignore
+            }
+        }
+    }
+}", @"using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+" + OwnerSession + @"
+class Client : IDisposable
+{
+    private readonly Session _session;
+
+    public Client(Session session) { _session = session; }
+
+    public void Dispose() { Dispose(true); }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            try
+            {
+                _session.Dispose();
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException)
+            {
+                // ignore
+            }
+            catch (Exception ex)
+            {
+                Trace.TraceError(""TLS close failed: {0}"", ex);
+            }
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_disposal_wrapped_in_a_catch_all_keeps_not_throwing_outside_cleanup_too(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + OwnerSession + @"
+class Pool
+{
+    public void Evict(Session session)
+    {
+        try
+        {
+            session.Dispose();
+        }
+        {|TLS003:catch (Exception)|}
         {
         }
     }
@@ -127,27 +327,143 @@ using System.Diagnostics;
 using System.IO;
 using System.Net.Security;
 using CloseNotify;
-
-sealed class Connector
+" + OwnerSession + @"
+class Pool
 {
-    private readonly SslStream _ssl;
-
-    public Connector(SslStream ssl) { _ssl = ssl; }
-
-    void Cleanup()
+    public void Evict(Session session)
     {
         try
         {
-            _ssl.ShutdownAsync().GetAwaiter().GetResult();
+            session.Dispose();
         }
         catch (Exception ex) when (TlsErrors.IsBenign(ex))
         {
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_read_loop_in_an_io_callback_reports_the_error_instead_of_rethrowing(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + ReadCallback("{|TLS003:catch (IOException)|}\n            {\n                break;"),
+                "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\n" + ReadCallback("catch (IOException ex)\n            {\n                Trace.TraceError(\"TLS read failed: {0}\", ex);\n                break;"),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Rethrowing_from_an_io_callback_is_the_alternative(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + ReadCallback("{|TLS003:catch (IOException)|}\n            {\n                break;"),
+                Usings + ReadCallback("catch (IOException)\n            {\n                throw;"),
+                SwallowedCloseErrorFixer.PropagateKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Fix_all_handles_every_cleanup_catch_of_the_document(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + @"
+sealed class Connection : IDisposable
+{
+    private readonly SslStream _ssl;
+    private readonly SslStream _control;
+
+    public Connection(SslStream ssl, SslStream control) { _ssl = ssl; _control = control; }
+
+    ~Connection()
+    {
+        try { _control.Dispose(); }
+        {|TLS003:catch|} { }
+    }
+
+    public void Dispose()
+    {
+        try { _ssl.ShutdownAsync().Wait(); }
+        {|TLS003:catch|} { }
+        try { _control.ShutdownAsync().GetAwaiter().GetResult(); }
+        {|TLS003:catch (Exception)|} { }
+    }
+}", @"using System;
+using System.Diagnostics;
+using System.IO;
+using System.Net.Security;
+using CloseNotify;
+
+sealed class Connection : IDisposable
+{
+    private readonly SslStream _ssl;
+    private readonly SslStream _control;
+
+    public Connection(SslStream ssl, SslStream control) { _ssl = ssl; _control = control; }
+
+    ~Connection()
+    {
+        try { _control.Dispose(); }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _control)) { }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+    }
+
+    public void Dispose()
+    {
+        try { _ssl.ShutdownAsync().Wait(); }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl)) { }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+        try { _control.ShutdownAsync().GetAwaiter().GetResult(); }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _control)) { }
+        catch (Exception ex)
+        {
+            Trace.TraceError(""TLS close failed: {0}"", ex);
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version);
+
+        private const string OwnerSession = @"
+sealed class Session : IDisposable
+{
+    private readonly SslStream _ssl;
+    public Session(SslStream ssl) { _ssl = ssl; }
+    public void Dispose() { _ssl.Dispose(); }
+}
+";
+
+        private static string ReadCallback(string catchClause) => @"
+sealed class Receiver
+{
+    private readonly SslStream _ssl;
+    private readonly Stream _file;
+
+    public Receiver(SslStream ssl, Stream file) { _ssl = ssl; _file = file; }
+
+    public void Start() => _ssl.BeginRead(new byte[1], 0, 0, OnReadable, null);
+
+    private void OnReadable(IAsyncResult result)
+    {
+        var buffer = new byte[4096];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = _ssl.Read(buffer, 0, buffer.Length);
+            }
+            " + catchClause + @"
+            }
+
+            if (read == 0)
+            {
+                break;
+            }
+
+            _file.Write(buffer, 0, read);
+        }
+    }
+}";
     }
 }

@@ -74,7 +74,7 @@ class Closer
         {
             ssl.ShutdownAsync().GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
         {
         }
     }

@@ -62,12 +62,12 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(Max(1, 2));
         }
-        catch (Exception ex) when (TlsErrors.IsBenign(ex))
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
         {
         }
-        catch (Exception error)
+        catch (Exception ex)
         {
-            Trace.TraceError(""TLS close failed: {0}"", error);
+            Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version);

@@ -12,6 +12,16 @@ namespace CloseNotify.Analyzers.Tests.TLS004
     {
         private const string Usings = DiagnosticsTests.Usings;
 
+        // The BCL close's filter names AuthenticationException (a close with no session).
+        private const string UsingsWithAuthentication = @"using System;
+using System.IO;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Threading;
+using System.Threading.Tasks;
+";
+
         private const string AsyncSource = @"
 class Client
 {
@@ -46,7 +56,7 @@ class Client
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Shuts_down_and_disposes_without_the_runtime(LanguageVersion version) =>
-            Verify.CodeFixWithoutRuntimeAsync(Usings + AsyncSource, Usings + @"
+            Verify.CodeFixWithoutRuntimeAsync(Usings + AsyncSource, UsingsWithAuthentication + @"
 class Client
 {
     async Task SendAsync(TcpClient tcp, byte[] data)
@@ -55,7 +65,15 @@ class Client
         await ssl.AuthenticateAsClientAsync(""db.example"").ConfigureAwait(false);
         await ssl.WriteAsync(data, 0, data.Length).ConfigureAwait(false);
         // done
-        await ssl.ShutdownAsync().ConfigureAwait(false);
+        try
+        {
+            await ssl.ShutdownAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        {
+            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+        }
+
         ssl.Dispose();
         tcp.Close();
     }
@@ -142,7 +160,7 @@ class Client
         {|TLS004:socket.Shutdown(SocketShutdown.Both)|};
         socket.Close();
     }
-}", Usings + @"
+}", UsingsWithAuthentication + @"
 class Client
 {
     void Send(Socket socket, byte[] data)
@@ -154,7 +172,7 @@ class Client
         {
             ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
             // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
         }
@@ -198,7 +216,7 @@ class Client
     {
         {|TLS004:_tcp.Dispose()|};
     }
-}", Usings + Connection + @"
+}", UsingsWithAuthentication + Connection + @"
     public void Dispose()
     {
         if (_ssl != null)
@@ -207,7 +225,7 @@ class Client
             {
                 _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
             }
-            catch (Exception e) when (e is IOException || e is ObjectDisposedException || e.InnerException is IOException || e.InnerException is ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
                 // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
             }

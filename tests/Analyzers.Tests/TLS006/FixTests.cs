@@ -35,7 +35,7 @@ class Client
         // close_notify, then wait for the peer's
         await TlsClose.GracefulAsync(ssl);
     }
-}", Fixer.GracefulKey, version);
+}", Fixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -65,7 +65,7 @@ class Client
         ssl.AuthenticateAsClient(""db.example"");
         TlsClose.Graceful(ssl);
     }
-}", Fixer.GracefulKey, version);
+}", Fixer.DefaultKey, version);
 
         // The loop does something with the bytes: it stays, bounded by a token source.
         [Theory]
@@ -100,7 +100,7 @@ class Client
             }
         }
     }
-}", Fixer.BoundKey, version);
+}", Fixer.DefaultKey, version);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -149,6 +149,6 @@ class Client
         {
         }
     }
-}", Fixer.BoundKey, version);
+}", Fixer.DefaultKey, version);
     }
 }
