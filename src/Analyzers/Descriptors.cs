@@ -96,13 +96,19 @@ namespace CloseNotify.Analyzers
 
         private const string SwallowedCloseErrorTitle = "Non-benign error swallowed while closing a TLS connection";
 
+        private const string SwallowedCloseErrorMessage =
+            "'{0}' swallows every error while closing {1}: ignore only benign close errors (filter with TlsErrors.IsBenign) or let the others surface";
+
+        private const string SwallowedReadErrorMessage =
+            "'{0}' treats an error reading {1} as the end of the data: a truncated TLS stream then looks complete; let the error surface";
+
         private const string SwallowedCloseErrorDescription =
             "While a TLS connection closes, only a few errors are benign (the peer resetting or closing after our close_notify, data after close_notify, a stream already closed). A broad catch that does nothing also hides authentication failures, certificate errors, I/O errors and timeouts of a stuck peer. Filter with TlsErrors.IsBenign, catch only the benign types, or rethrow.";
 
         public static readonly DiagnosticDescriptor SwallowedCloseError = new DiagnosticDescriptor(
             RuleIdentifiers.SwallowedCloseError,
             title: SwallowedCloseErrorTitle,
-            messageFormat: "'{0}' swallows every error while closing {1}: ignore only benign close errors (filter with TlsErrors.IsBenign) or let the others surface",
+            messageFormat: SwallowedCloseErrorMessage,
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
@@ -113,12 +119,39 @@ namespace CloseNotify.Analyzers
         public static readonly DiagnosticDescriptor SwallowedReadError = new DiagnosticDescriptor(
             RuleIdentifiers.SwallowedCloseError,
             title: SwallowedCloseErrorTitle,
-            messageFormat: "'{0}' treats an error reading {1} as the end of the data: a truncated TLS stream then looks complete; let the error surface",
+            messageFormat: SwallowedReadErrorMessage,
             category: Reliability,
             defaultSeverity: DiagnosticSeverity.Warning,
             isEnabledByDefault: true,
             description: SwallowedCloseErrorDescription,
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SwallowedCloseError));
+
+        /// <summary>TLS003 on a try that the flow model decides (a Stream field set in another type, an owner, a close a few
+        /// calls down): found once the whole compilation was read, so it is a compilation-end diagnostic.</summary>
+        public static readonly DiagnosticDescriptor SwallowedCloseErrorAcrossMethods = new DiagnosticDescriptor(
+            RuleIdentifiers.SwallowedCloseError,
+            title: SwallowedCloseErrorTitle,
+            messageFormat: SwallowedCloseErrorMessage,
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: SwallowedCloseErrorDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SwallowedCloseError),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
+        /// <summary>TLS003's read-loop shape, decided at the end of the compilation (the loop reads a stream or an owner the
+        /// flow model knows).</summary>
+        public static readonly DiagnosticDescriptor SwallowedReadErrorAcrossMethods = new DiagnosticDescriptor(
+            RuleIdentifiers.SwallowedCloseError,
+            title: SwallowedCloseErrorTitle,
+            messageFormat: SwallowedReadErrorMessage,
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: SwallowedCloseErrorDescription,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.SwallowedCloseError),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor TransportClosedUnderTls = new DiagnosticDescriptor(
             RuleIdentifiers.TransportClosedUnderTls,
             title: "Transport closed under a live TLS stream",

@@ -85,9 +85,9 @@ namespace CloseNotify.Analyzers
                 });
                 start.RegisterCompilationEndAction(end =>
                 {
-                    if (flows.Get(end.CancellationToken).Flow is { } flow && flow.Model(end.CancellationToken) is { IsEmpty: false } model)
+                    if (flows.Get(end.CancellationToken).Flow is { } flow)
                     {
-                        foreach (var diagnostic in new AcrossMethods(flow, model, end.CancellationToken).Analyze())
+                        foreach (var diagnostic in flow.AcrossMethodsDiagnostics(end.CancellationToken))
                         {
                             end.ReportDiagnostic(diagnostic);
                         }
@@ -104,8 +104,8 @@ namespace CloseNotify.Analyzers
             public CompilationFlow? Flow { get; }
         }
 
-        /// <summary>The locals each function of the member owns alone, walked path by path.</summary>
-        private static void AnalyzeOwnLocals(CompilationFlow flow, ISymbol owner, IOperation root, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
+        /// <summary>The locals each function of the member owns alone, walked path by path (TLS003 asks too: Tls001Sites).</summary>
+        internal static void AnalyzeOwnLocals(CompilationFlow flow, ISymbol owner, IOperation root, System.Action<Diagnostic> report, System.Threading.CancellationToken cancellationToken)
         {
             var owned = LocalStreams.FindOwnedByFunction(flow.Symbols, root);
             if (owned.Count == 0)

@@ -12,6 +12,13 @@ using Microsoft.CodeAnalysis.Text;
 
 namespace CloseNotify.Analyzers
 {
+    /// <summary>
+    /// Two passes, like TLS001 (docs/architecture.md). Each try with a catch that does nothing is decided from its member
+    /// and type while the driver hands it over (a shutdown, a typed or locally assigned TLS stream, a local TLS001 walks):
+    /// those diagnostics are local, live in the IDE. A try whose answer needs the whole compilation (a Stream field given
+    /// its stream in another type, an owner's close, a call that closes two or three calls down, whether TLS001 reports the
+    /// disposal) waits for the end of the compilation, where the TLS001 flow model answers.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
     public sealed class SwallowedCloseErrorAnalyzer : DiagnosticAnalyzer
     {
@@ -21,8 +28,8 @@ namespace CloseNotify.Analyzers
         public const string CloseShape = "Close";
         public const string ReadLoopShape = "ReadLoop";
 
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.SwallowedCloseError, Descriptors.SwallowedReadError);
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
+            Descriptors.SwallowedCloseError, Descriptors.SwallowedReadError, Descriptors.SwallowedCloseErrorAcrossMethods, Descriptors.SwallowedReadErrorAcrossMethods);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -37,83 +44,201 @@ namespace CloseNotify.Analyzers
 
                 // Symbols are looked up at the first try statement, not here (see PerCompilation).
                 var compilation = start.Compilation;
-                var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
+                var options = start.Options;
+                var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation, options));
                 var fieldsByType = new ConcurrentDictionary<INamedTypeSymbol, EntityTable>(SymbolEqualityComparer.Default);
+                var pending = new ConcurrentQueue<Pending>();
                 start.RegisterOperationAction(
                     c =>
                     {
-                        if (lookups.Get(c.CancellationToken) is { Symbols: { } symbols, Owners: { } owners } found)
+                        if (lookups.Get(c.CancellationToken) is { Flow: { } } found)
                         {
-                            AnalyzeTry(c, symbols, owners, found.CatchTypes, fieldsByType);
+                            AnalyzeTry(c, found, fieldsByType, pending);
                         }
                     },
                     OperationKind.Try);
+                start.RegisterCompilationEndAction(end =>
+                {
+                    if (!pending.IsEmpty && lookups.Get(end.CancellationToken) is { Flow: { } } found)
+                    {
+                        AnalyzeAcrossMethods(end, found, pending);
+                    }
+                });
             });
         }
 
         private sealed class Lookups
         {
-            public Lookups(Compilation compilation)
+            public Lookups(Compilation compilation, AnalyzerOptions options)
             {
-                Symbols = KnownSymbols.TryCreate(compilation);
-                Owners = Symbols == null ? null : new TlsOwners(Symbols, compilation.Assembly);
-                CatchTypes = CatchTypes.Create(compilation);
+                Compilation = compilation;
+                Flow = CompilationFlow.For(compilation, options);
+                Types = new CloseTypes(compilation);
+                if (Flow != null)
+                {
+                    Owners = new TlsOwners(Flow.Symbols, compilation.Assembly);
+                    Tls001 = new Tls001Sites(Flow);
+                }
             }
 
-            public TlsOwners? Owners { get; }
+            public Compilation Compilation { get; }
 
-            /// <summary>Null when the compilation cannot see SslStream: then there is nothing to find.</summary>
-            public KnownSymbols? Symbols { get; }
+            /// <summary>The TLS001 flow model's compilation state (shared with TLS001); null when SslStream is not visible.</summary>
+            public CompilationFlow? Flow { get; }
 
-            public CatchTypes CatchTypes { get; }
+            public CloseTypes Types { get; }
+
+            public TlsOwners Owners { get; } = null!;
+
+            public Tls001Sites Tls001 { get; } = null!;
         }
 
-        private static void AnalyzeTry(OperationAnalysisContext context, KnownSymbols symbols, TlsOwners owners, CatchTypes catchTypes, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType)
+        /// <summary>A try whose catches wait for the end of the compilation.</summary>
+        private sealed class Pending
+        {
+            public Pending(ITryOperation tryOperation, ISymbol owner, List<ICatchClauseOperation> catches)
+            {
+                Try = tryOperation;
+                Owner = owner;
+                Catches = catches;
+            }
+
+            public ITryOperation Try { get; }
+
+            public ISymbol Owner { get; }
+
+            public List<ICatchClauseOperation> Catches { get; }
+        }
+
+        private static void AnalyzeTry(OperationAnalysisContext context, Lookups lookups, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType, ConcurrentQueue<Pending> pending)
         {
             var tryOperation = (ITryOperation)context.Operation;
+            var catches = lookups.Types.Catches;
 
             // Cheapest test first: most catches do something with the error, or catch a narrow type.
             var suspects = tryOperation.Catches
-                .Where(c => c.Filter == null && catchTypes.IsBroadOrIO(c.ExceptionType) && DoesNothing(c.Handler) && c.Syntax is CatchClauseSyntax)
+                .Where(c => c.Filter == null && catches.IsBroadOrIO(c.ExceptionType) && c.Syntax is CatchClauseSyntax && catches.DoesNothing(c.Handler))
                 .ToList();
-            if (suspects.Count == 0 || IsInsideCatch(tryOperation))
-            {
-                return;
-            }
-
-            // Most empty catches guard code with no close nor read at all: a name test finds out before any lookup
-            // (unless closing methods are configured: those may have any name).
-            if (symbols.Options.IsEmpty && !CloseFinder.MayCloseOrRead(tryOperation.Body))
+            var symbols = lookups.Flow!.Symbols;
+            // Cleanup in a catch that handles the first error (catch (Exception ex) { try { conn.Dispose(); } catch { } throw; }):
+            // swallowing the second error there is the idiom that keeps the first one from being replaced.
+            if (suspects.Count == 0 || OperationHelpers.IsInsideCatch(tryOperation)
+                || (symbols.Options.IsEmpty && !CloseFinder.MayCloseOrRead(tryOperation.Body, lookups.Compilation.Assembly)))
             {
                 return;
             }
 
             var root = OperationHelpers.RootOf(tryOperation);
-            var tls = new TlsStreamReferences(symbols, () => LocalStreams.FindHolders(symbols, root), () => FieldsOf(context, symbols, fieldsByType), owners);
-            var closing = CloseFinder.FindClose(symbols, tls, tryOperation.Body, root);
-
-            // A catch (IOException) is never a close's swallower, but around a read loop it still ends the data early.
-            var reading = closing == null || suspects.Any(c => !catchTypes.IsBroad(c.ExceptionType)) ? CloseFinder.FindReadLoop(symbols, tls, tryOperation) : null;
-            if (closing == null && reading == null)
+            var knowledge = new TlsStreamReferences(
+                symbols, lookups.Types, () => LocalStreams.FindHolders(symbols, root), () => FieldsOf(context, symbols, fieldsByType), lookups.Owners, lookups.Tls001, context.ContainingSymbol);
+            var decisions = Decide(knowledge, tryOperation, suspects, root);
+            if (decisions.All(d => d.Verdict == Verdict.No))
             {
                 return;
             }
 
-            foreach (var handler in suspects)
+            foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Yes))
             {
-                var syntax = (CatchClauseSyntax)handler.Syntax;
-                var caught = syntax.Declaration == null ? "catch" : syntax.Declaration.Type.ToString();
-                var end = syntax.Declaration?.Span.End ?? syntax.CatchKeyword.Span.End;
-                var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(syntax.CatchKeyword.SpanStart, end));
-                if (closing != null && catchTypes.IsBroad(handler.ExceptionType))
+                context.ReportDiagnostic(Create(decision, acrossMethods: false));
+            }
+
+            var later = decisions.Where(d => d.Verdict == Verdict.Unknown).Select(d => d.Catch).ToList();
+            if (later.Count > 0)
+            {
+                pending.Enqueue(new Pending(tryOperation, context.ContainingSymbol, later));
+            }
+        }
+
+        /// <summary>The tries the members alone could not decide, with the flow model: fed by TLS001 when it runs, by
+        /// TLS003 itself otherwise.</summary>
+        private static void AnalyzeAcrossMethods(CompilationAnalysisContext context, Lookups lookups, ConcurrentQueue<Pending> pending)
+        {
+            var flow = lookups.Flow!;
+            if (!flow.IsFed)
+            {
+                FlowFeed.RecordAll(flow, lookups.Compilation, context.CancellationToken);
+            }
+
+            var reach = new CloseReach(flow, flow.Model(context.CancellationToken), lookups.Types, lookups.Compilation, lookups.Tls001, context.CancellationToken);
+            var ordered = pending.OrderBy(p => p.Try.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(p => p.Try.Syntax.SpanStart);
+            foreach (var item in ordered)
+            {
+                context.CancellationToken.ThrowIfCancellationRequested();
+                var root = OperationHelpers.RootOf(item.Try);
+                reach.SetOwner(root, item.Owner);
+                foreach (var decision in Decide(reach, item.Try, item.Catches, root).Where(d => d.Verdict == Verdict.Yes))
                 {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedCloseError, location, Properties(CloseShape), caught, closing));
-                }
-                else if (reading != null)
-                {
-                    context.ReportDiagnostic(Diagnostic.Create(Descriptors.SwallowedReadError, location, Properties(ReadLoopShape), caught, reading));
+                    context.ReportDiagnostic(Create(decision, acrossMethods: true));
                 }
             }
+        }
+
+        /// <summary>For each suspect catch: does the try raise a TLS close error (a broad catch swallows it), or read a TLS
+        /// stream in a loop (a catch of IOException or broader takes its error for the end)?</summary>
+        private static List<Decision> Decide(CloseKnowledge knowledge, ITryOperation tryOperation, List<ICatchClauseOperation> suspects, IOperation root)
+        {
+            var catches = knowledge.Types.Catches;
+            var (closing, closed, _) = CloseFinder.FindClose(knowledge, tryOperation.Body, root, depth: 0);
+
+            // A catch (IOException) is never a close's swallower, but around a read loop it still ends the data early.
+            var (reading, read) = closing != Verdict.Yes || suspects.Any(c => !catches.IsBroad(c.ExceptionType))
+                ? CloseFinder.FindReadLoop(knowledge, tryOperation)
+                : (Verdict.No, null);
+            var decisions = new List<Decision>(suspects.Count);
+            foreach (var handler in suspects)
+            {
+                var broad = catches.IsBroad(handler.ExceptionType);
+                if (broad && closing == Verdict.Yes)
+                {
+                    decisions.Add(new Decision(handler, Verdict.Yes, CloseShape, closed));
+                }
+                else if (broad && closing == Verdict.Unknown)
+                {
+                    // Which shape it is waits too: a close found later is the close's message and fix.
+                    decisions.Add(new Decision(handler, Verdict.Unknown, CloseShape, closed));
+                }
+                else
+                {
+                    decisions.Add(new Decision(handler, reading, ReadLoopShape, read));
+                }
+            }
+
+            return decisions;
+        }
+
+        private static Diagnostic Create(Decision decision, bool acrossMethods)
+        {
+            var syntax = (CatchClauseSyntax)decision.Catch.Syntax;
+            var caught = syntax.Declaration == null ? "catch" : syntax.Declaration.Type.ToString();
+            var end = syntax.Declaration?.Span.End ?? syntax.CatchKeyword.Span.End;
+            var location = Location.Create(syntax.SyntaxTree, TextSpan.FromBounds(syntax.CatchKeyword.SpanStart, end));
+            var descriptor = (decision.Shape == CloseShape, acrossMethods) switch
+            {
+                (true, false) => Descriptors.SwallowedCloseError,
+                (true, true) => Descriptors.SwallowedCloseErrorAcrossMethods,
+                (false, false) => Descriptors.SwallowedReadError,
+                _ => Descriptors.SwallowedReadErrorAcrossMethods,
+            };
+            return Diagnostic.Create(descriptor, location, ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, decision.Shape), caught, decision.What ?? "the TLS stream");
+        }
+
+        private readonly struct Decision
+        {
+            public Decision(ICatchClauseOperation handler, Verdict verdict, string shape, string? what)
+            {
+                Catch = handler;
+                Verdict = verdict;
+                Shape = shape;
+                What = what;
+            }
+
+            public ICatchClauseOperation Catch { get; }
+
+            public Verdict Verdict { get; }
+
+            public string Shape { get; }
+
+            public string? What { get; }
         }
 
         /// <summary>The containing type's fields that hold an SslStream; computed once per type, only for types that have Stream-like fields.</summary>
@@ -135,69 +260,6 @@ namespace CloseNotify.Analyzers
 
             // A partial type seen from one file only is not cached: another file may see more of it.
             return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, fields) : fields;
-        }
-
-        /// <summary>
-        /// Cleanup in a catch that handles the first error (<c>catch (Exception ex) { try { conn.Dispose(); } catch { } throw; }</c>):
-        /// swallowing the second error there is the idiom that keeps the first one from being replaced.
-        /// </summary>
-        private static bool IsInsideCatch(IOperation operation)
-        {
-            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
-            {
-                switch (parent)
-                {
-                    case ICatchClauseOperation:
-                        return true;
-                    case IAnonymousFunctionOperation:
-                    case ILocalFunctionOperation:
-                        return false;
-                }
-            }
-
-            return false;
-        }
-
-        private static ImmutableDictionary<string, string?> Properties(string shape) =>
-            ImmutableDictionary<string, string?>.Empty.Add(ShapeProperty, shape);
-
-        /// <summary>Empty, comments only, or only return / break / continue: nothing is done with the error.</summary>
-        private static bool DoesNothing(IBlockOperation handler) =>
-            handler.Operations.All(o => o switch
-            {
-                IEmptyOperation => true,
-                IReturnOperation { ReturnedValue: null } => true,
-                IReturnOperation { ReturnedValue: { } value } => value.ConstantValue.HasValue || value is IDefaultValueOperation,
-                IBranchOperation { BranchKind: BranchKind.Break or BranchKind.Continue } => true,
-                _ => false,
-            });
-
-        /// <summary>The exception types a catch must not swallow wholesale.</summary>
-        private sealed class CatchTypes
-        {
-            private readonly ImmutableHashSet<ITypeSymbol> _broad;
-            private readonly ITypeSymbol? _ioException;
-
-            private CatchTypes(ImmutableHashSet<ITypeSymbol> broad, ITypeSymbol? ioException)
-            {
-                _broad = broad;
-                _ioException = ioException;
-            }
-
-            public static CatchTypes Create(Compilation compilation)
-            {
-                // AggregateException counts as broad: Wait() wraps whatever the shutdown task failed with.
-                var broad = new[] { "System.Exception", "System.SystemException", "System.AggregateException" }
-                    .Select(compilation.GetTypeByMetadataName)
-                    .Where(t => t != null)
-                    .Cast<ITypeSymbol>()
-                    .Append(compilation.GetSpecialType(SpecialType.System_Object));
-                return new CatchTypes(ImmutableHashSet.CreateRange<ITypeSymbol>(SymbolEqualityComparer.Default, broad), compilation.GetTypeByMetadataName("System.IO.IOException"));
-            }
-
-            public bool IsBroad(ITypeSymbol? caught) => caught != null && _broad.Contains(caught);
-
-            public bool IsBroadOrIO(ITypeSymbol? caught) => IsBroad(caught) || SymbolEqualityComparer.Default.Equals(caught, _ioException);
         }
     }
 }

@@ -79,7 +79,10 @@ namespace CloseNotify.CodeFixes
                     _ => NullableAnnotation.None,
                 };
                 var conditional = closed != null && OperationHelpers.StripConversions(closed) is IConditionalAccessInstanceOperation;
-                maybeNull |= conditional || annotated == NullableAnnotation.Annotated;
+                // A nullable field known not null where it is closed (`if (_ssl != null) { try { ... } }`) gets no `?.`
+                // in the filter: a `?.` there is a null test, after which the compiler warns (CS8602) at the next use.
+                var flowState = model.GetTypeInfo(receiver.Syntax, cancellationToken).Nullability.FlowState;
+                maybeNull |= conditional || (annotated == NullableAnnotation.Annotated && flowState != NullableFlowState.NotNull);
                 stream ??= (ExpressionSyntax)receiver.Syntax.WithoutTrivia();
                 streamSymbol = symbol;
             }

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Analyzers;
+using CloseNotify.CodeFixes.LinkedFiles;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -24,7 +25,7 @@ namespace CloseNotify.CodeFixes
         public override ImmutableArray<string> FixableDiagnosticIds { get; } =
             ImmutableArray.Create(RuleIdentifiers.DisposedWithoutCloseNotify);
 
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        public override FixAllProvider GetFixAllProvider() => LinkedFileFixAllProvider.ForDocuments(async (context, document, diagnostics) =>
         {
             var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
             // A missing key (dotnet format, when the first diagnostic it met has no fix) means the default fix.

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Analyzers;
+using CloseNotify.CodeFixes.LinkedFiles;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -27,7 +28,7 @@ namespace CloseNotify.CodeFixes
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.SingleShotShutdown);
 
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        public override FixAllProvider GetFixAllProvider() => LinkedFileFixAllProvider.ForDocuments(async (context, document, diagnostics) =>
             await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)
@@ -123,7 +124,8 @@ namespace CloseNotify.CodeFixes
             }
 
             // Nothing waited before: the bounded wait must not throw where the code must not (cleanup, callbacks).
-            return Bound(editor, model, replaced, ShutdownCall(task), cancellationToken);
+            // Broken code can leave a diagnostic whose task no longer holds the call: no fix rather than an exception.
+            return ShutdownCall(task) is { } shutdown && Bound(editor, model, replaced, shutdown, cancellationToken);
         }
 
         /// <summary>A wait with no bound (Wait(), GetAwaiter().GetResult(), Result) on ShutdownAsync in cleanup code.</summary>
@@ -221,8 +223,7 @@ namespace CloseNotify.CodeFixes
             }
             else
             {
-                var shutdown = ShutdownCall(task);
-                var stream = (shutdown.Expression as MemberAccessExpressionSyntax)?.Expression;
+                var stream = (ShutdownCall(task)?.Expression as MemberAccessExpressionSyntax)?.Expression;
                 var wait = SyntaxFactory.ExpressionStatement(BoundedShutdown.Wait(local));
                 completion = BoundedShutdown.IsCaughtAnyway(model, declaration)
                     ? wait
@@ -234,8 +235,8 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary>The ShutdownAsync call inside a task expression (seen through ConfigureAwait).</summary>
-        private static InvocationExpressionSyntax ShutdownCall(ExpressionSyntax task) =>
-            task.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().First(IsShutdownCall);
+        private static InvocationExpressionSyntax? ShutdownCall(ExpressionSyntax task) =>
+            task.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault(IsShutdownCall);
 
         private static bool IsShutdownCall(InvocationExpressionSyntax invocation) => invocation.Expression switch
         {

@@ -86,7 +86,9 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary>In place of <paramref name="anchor"/> (a disposal the inserted close now does). A close that never
-        /// throws, alone in a try whose catches only guarded the disposal, makes those catches dead: they go too.</summary>
+        /// throws, alone in a try whose catches only guarded the disposal, makes those catches dead: they go too. Not
+        /// where the try holds #if directives: alone in this target framework's branch, the other frameworks' branches
+        /// may still throw into those catches (and unwrapping would drop their lines).</summary>
         public bool Replace(StatementSyntax anchor, StatementSyntax replacement, bool neverThrows = false)
         {
             if (_replace.ContainsKey(anchor))
@@ -95,7 +97,7 @@ namespace CloseNotify.CodeFixes
             }
 
             if (neverThrows && anchor.Parent is BlockSyntax { Statements.Count: 1, Parent: TryStatementSyntax { Catches.Count: > 0 } tryStatement }
-                && !_nodes.ContainsKey(tryStatement))
+                && !_nodes.ContainsKey(tryStatement) && !tryStatement.Block.ContainsDirectives && !tryStatement.Catches.Any(c => c.ContainsDirectives))
             {
                 var close = replacement.WithAdditionalAnnotations(Formatter.Annotation);
                 SyntaxNode unwrapped = tryStatement.Finally == null

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using CloseNotify.Analyzers;
+using CloseNotify.CodeFixes.LinkedFiles;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
@@ -23,7 +24,7 @@ namespace CloseNotify.CodeFixes
 
         public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(RuleIdentifiers.WriteAfterShutdown);
 
-        public override FixAllProvider GetFixAllProvider() => FixAllProvider.Create(async (context, document, diagnostics) =>
+        public override FixAllProvider GetFixAllProvider() => LinkedFileFixAllProvider.ForDocuments(async (context, document, diagnostics) =>
             await ApplyAsync(document, diagnostics, context.CancellationToken).ConfigureAwait(false));
 
         public override async Task RegisterCodeFixesAsync(CodeFixContext context)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
@@ -27,14 +28,15 @@ namespace CloseNotify.Analyzers.Flow
 
         public Func<IInvocationOperation, StreamState, StreamState>? OwnCall { get; set; }
 
-        /// <summary>Fields, properties and parameters start open when a stream they may hold is used somewhere.</summary>
-        public StreamState EntryState()
+        /// <summary>Fields, properties and parameters start open when a stream they may hold is used somewhere, except the
+        /// <paramref name="stale"/> ones (a field that can only hold what a failed connect left, <see cref="StaleFields"/>).</summary>
+        public StreamState EntryState(ulong stale)
         {
             ulong open = 0;
             for (var i = 0; i < _entities.Entities.Count; i++)
             {
                 var entity = _entities.Entities[i];
-                if (entity is not ILocalSymbol && Array.Exists(_model.OriginsOf(entity), _model.IsUsed))
+                if ((stale & (1UL << i)) == 0 && entity is not ILocalSymbol && Array.Exists(_model.OriginsOf(entity), _model.IsUsed))
                 {
                     open |= 1UL << i;
                 }
@@ -66,7 +68,8 @@ namespace CloseNotify.Analyzers.Flow
                     return Symbols.CanHoldSslStream(parameter.Type) ? ArgumentEffect.Dispose : ArgumentEffect.DisposeHere;
                 }
 
-                return ArgumentEffect.None;
+                // A handshake or protocol helper (await HandshakeAsync(ssl)): from here on the stream owes close_notify.
+                return _model.UsesParameter(parameter) ? ArgumentEffect.Use : ArgumentEffect.None;
             }
 
             if (Symbols.IsStreamMethod(method))
@@ -93,6 +96,21 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         public override bool ShouldReport(int entity, bool asynchronous) => ReportableOrigin(entity, asynchronous) >= 0;
+
+        public override bool YieldsUsedStream(IOperation value, int item)
+        {
+            var nodes = new List<Node>();
+            if (item < 0)
+            {
+                _flow.Sources.Add(value, nodes, _type);
+            }
+            else
+            {
+                Tuples.AddItem(_flow.Sources, value, item, nodes, _type);
+            }
+
+            return nodes.Exists(_model.YieldsUsedStream);
+        }
 
         /// <summary>The message's clause: where the stream disposed there may come from.</summary>
         public string OriginClause(int entity)

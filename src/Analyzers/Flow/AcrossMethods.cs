@@ -71,7 +71,8 @@ namespace CloseNotify.Analyzers.Flow
 
             disposed.RemoveWhere(s => claimed.Contains(s) || s is ILocalSymbol local && StreamOwnership.IsCaptured(local, BodyOf(bodies, local)));
             var tracked = new HashSet<ISymbol>(members.Concat(disposed), SymbolEqualityComparer.Default);
-            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false);
+            var aliases = Aliases.Find(_flow.Symbols, tracked.Contains, bodies.Select(b => b.Root), localsOnly: false, out var ends);
+            AddSiblings(tracked, aliases, ends);
             members.RemoveAll(aliases.ContainsKey);
             var methods = new Dictionary<IMethodSymbol, IOperation>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
@@ -82,24 +83,67 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
+            // The other locals and parameters of each function that may hold a TLS stream are followed too, never reported
+            // from here: what they hold when they are copied into a tracked symbol (stream = ssl) is what it holds.
+            var feeders = FeedersByFunction(bodies, tracked, aliases);
+
             // A site inside a helper two roots enter is found twice: reported once.
-            var reported = new HashSet<Location>();
+            var found = new List<(Diagnostic Diagnostic, ISymbol Stream, bool ThroughPipe)>();
+            var overrides = StreamOverrides.Of(_flow.Symbols, type, methods.Keys);
             foreach (var (function, body, withMembers) in Roots(bodies, methods, tracked, disposed))
             {
+                if (function is IMethodSymbol reachedFromClose && overrides.IsReachedOnlyFromClose(reachedFromClose))
+                {
+                    continue;
+                }
+
+                // Cleanup after a failure (every call in a catch, or handed the exception it handles): nothing owed there.
+                if (function is IMethodSymbol method && _flow.Cleanup.IsCleanupOnly(method))
+                {
+                    continue;
+                }
+
                 var locals = disposed.Where(s => s is ILocalSymbol or IParameterSymbol && SymbolEqualityComparer.Default.Equals(s.ContainingSymbol, function) && !aliases.ContainsKey(s))
-                    .OrderBy(s => s.Name, System.StringComparer.Ordinal);
+                    .OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+                var reportable = new HashSet<ISymbol>(withMembers ? members.Concat(locals) : locals, SymbolEqualityComparer.Default);
                 var entities = new EntityTable(withMembers ? members.Concat(locals) : locals);
                 foreach (var alias in aliases)
                 {
                     entities.AddAlias(alias.Key, entities.IndexOf(alias.Value));
                 }
 
+                if (feeders.TryGetValue(function, out var functionFeeders))
+                {
+                    entities.AddRoots(functionFeeders);
+                }
+
                 var effects = new AcrossEffects(_flow, _model, type, entities, _cancellationToken);
                 var sites = new SiteCollector(_flow.Symbols, entities, Descriptors.DisposedWithoutCloseNotifyAcrossMethods, effects.OriginClause);
                 var inlining = new Stack<IMethodSymbol>();
-                effects.OwnCall = (call, state) => Inline(call, state, methods, inlining, effects, entities, sites);
-                new StreamFlowWalker(effects, entities, sites.Add).Run(body, effects.EntryState());
-                diagnostics.AddRange(sites.Diagnostics().Where(d => reported.Add(d.Location)));
+                void Report(DisposalSite site)
+                {
+                    if (reportable.Contains(entities.Entities[entities.RootOf(site.Entity)]))
+                    {
+                        sites.Add(site);
+                    }
+                }
+
+                effects.OwnCall = (call, state) => Inline(call, state, methods, overrides, inlining, effects, entities, Report);
+                var stale = withMembers && function is IMethodSymbol root ? StaleFields.AtEntry(_flow.Symbols, entities, root, body, methods) : 0;
+                new StreamFlowWalker(effects, entities, Report).Run(body, effects.EntryState(stale));
+                found.AddRange(sites.Entries());
+            }
+
+            // One stream, one finding: a pipe reader and a pipe writer over it completed in two methods (a read loop's
+            // finally, the close) are reported at the first completion only.
+            var reported = new HashSet<Location>();
+            var throughPipe = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var (diagnostic, stream, pipe) in found.OrderBy(f => f.Diagnostic.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(f => f.Diagnostic.Location.SourceSpan.Start))
+            {
+                if (reported.Add(diagnostic.Location) && (!pipe || throughPipe.Add(stream)))
+                {
+                    diagnostics.Add(diagnostic);
+                }
             }
         }
 
@@ -132,16 +176,92 @@ namespace CloseNotify.Analyzers.Flow
             return false;
         }
 
-        private StreamState Inline(IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, SiteCollector sites)
+        /// <summary>
+        /// Tracked symbols made from the same untracked one (<c>_stream = stream; _reader = PipeReader.Create(stream);
+        /// _writer = PipeWriter.Create(stream);</c> with a constructor's parameter) name one stream: one of them, a Stream if
+        /// there is one (what a fix can close), stands for the others, so that completing the reader and the writer is one
+        /// disposal, reported once.
+        /// </summary>
+        private void AddSiblings(HashSet<ISymbol> tracked, Dictionary<ISymbol, ISymbol> aliases, Dictionary<ISymbol, ISymbol> ends)
         {
-            var callee = call.TargetMethod.OriginalDefinition;
-            if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth)
+            foreach (var siblings in ends.Where(e => tracked.Contains(e.Key)).GroupBy(e => e.Value, e => e.Key, SymbolEqualityComparer.Default))
+            {
+                var ordered = siblings.OrderBy(s => _flow.Symbols.CanHoldSslStream(ValueSources.TypeOf(s)) ? 0 : 1).ThenBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+                // Aliases.Find may have made the first of them it met stand for the others: the Stream stands for them here.
+                aliases.Remove(ordered[0]);
+                for (var i = 1; i < ordered.Count; i++)
+                {
+                    aliases[ordered[i]] = ordered[0];
+                }
+            }
+
+            // One step from each alias to what it stands for, whichever of the two pairings named it first; no cycle.
+            foreach (var key in aliases.Keys.ToList())
+            {
+                var target = aliases[key];
+                var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { key };
+                while (aliases.TryGetValue(target, out var next) && seen.Add(target))
+                {
+                    target = next;
+                }
+
+                if (SymbolEqualityComparer.Default.Equals(target, key))
+                {
+                    aliases.Remove(key);
+                }
+                else
+                {
+                    aliases[key] = target;
+                }
+            }
+        }
+
+        /// <summary>Per function, its locals and parameters that may hold a TLS stream and are not tracked already.</summary>
+        private Dictionary<ISymbol, List<ISymbol>> FeedersByFunction(List<BodyFacts> bodies, HashSet<ISymbol> tracked, Dictionary<ISymbol, ISymbol> aliases)
+        {
+            var feeders = new Dictionary<ISymbol, List<ISymbol>>(SymbolEqualityComparer.Default);
+            var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var body in bodies)
+            {
+                foreach (var (target, source) in body.Edges)
+                {
+                    foreach (var node in new[] { target, source })
+                    {
+                        if (node.Kind == NodeKind.Value && node.Symbol is ILocalSymbol or IParameterSymbol && node.Symbol.ContainingSymbol is { } function
+                            && seen.Add(node.Symbol) && !tracked.Contains(node.Symbol) && !aliases.ContainsKey(node.Symbol) && _model.MayHoldTls(node.Symbol))
+                        {
+                            if (!feeders.TryGetValue(function, out var list))
+                            {
+                                feeders.Add(function, list = new List<ISymbol>());
+                            }
+
+                            list.Add(node.Symbol);
+                        }
+                    }
+                }
+            }
+
+            foreach (var list in feeders.Values)
+            {
+                list.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
+            }
+
+            return feeders;
+        }
+
+        private StreamState Inline(
+            IInvocationOperation call, StreamState state, Dictionary<IMethodSymbol, IOperation> methods, StreamOverrides overrides,
+            Stack<IMethodSymbol> inlining, AcrossEffects effects, EntityTable entities, System.Action<DisposalSite> report)
+        {
+            var callee = overrides.RunBy(call)?.OriginalDefinition ?? call.TargetMethod.OriginalDefinition;
+            if (!methods.TryGetValue(callee, out var body) || inlining.Contains(callee) || inlining.Count >= MaxInlineDepth
+                || _flow.Cleanup.IsCleanupOnly(callee))
             {
                 return state;
             }
 
             inlining.Push(callee);
-            var after = new StreamFlowWalker(effects, entities, sites.Add).Run(body, state);
+            var after = new StreamFlowWalker(effects, entities, report).Run(body, state);
             inlining.Pop();
             return after ?? state;
         }

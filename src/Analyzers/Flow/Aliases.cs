@@ -15,8 +15,15 @@ namespace CloseNotify.Analyzers.Flow
     internal static class Aliases
     {
         /// <summary>Each alias with the tracked symbol it stands for (resolved through chains of aliases).</summary>
-        public static Dictionary<ISymbol, ISymbol> Find(KnownSymbols symbols, Func<ISymbol, bool> isTracked, IEnumerable<IOperation> bodies, bool localsOnly)
+        public static Dictionary<ISymbol, ISymbol> Find(KnownSymbols symbols, Func<ISymbol, bool> isTracked, IEnumerable<IOperation> bodies, bool localsOnly) =>
+            Find(symbols, isTracked, bodies, localsOnly, out _);
+
+        /// <summary>The same, and for the symbols whose chain ends at an untracked symbol (a constructor's parameter that a
+        /// Stream field, a PipeReader and a PipeWriter are all made from), that symbol: they are siblings.</summary>
+        public static Dictionary<ISymbol, ISymbol> Find(
+            KnownSymbols symbols, Func<ISymbol, bool> isTracked, IEnumerable<IOperation> bodies, bool localsOnly, out Dictionary<ISymbol, ISymbol> untrackedEnds)
         {
+            untrackedEnds = new Dictionary<ISymbol, ISymbol>(SymbolEqualityComparer.Default);
             var sources = new Dictionary<ISymbol, ISymbol?>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
             {
@@ -60,8 +67,15 @@ namespace CloseNotify.Analyzers.Flow
                 if (current != null && isTracked(current) && !SymbolEqualityComparer.Default.Equals(current, pair.Key))
                 {
                     aliases[pair.Key] = current;
+                    continue;
                 }
-                else if (last != null && !isTracked(last) && isTracked(pair.Key))
+
+                if (current != null && !isTracked(current))
+                {
+                    untrackedEnds[pair.Key] = current;
+                }
+
+                if (last != null && !isTracked(last) && isTracked(pair.Key))
                 {
                     // Two tracked symbols given the same untracked one (a writer and a reader made over the same local of
                     // another method) name the same stream: the later is an alias of the first.

@@ -12,16 +12,18 @@ namespace CloseNotify.Analyzers.Flow
     /// every operation is 2-3 % of the compile). Each operation is tested by kind and type first, so code far from
     /// any stream costs a few comparisons; the body's facts are only created when there is something to record.
     /// </summary>
-    internal sealed class BodyFactCollector
+    internal sealed partial class BodyFactCollector
     {
         private readonly KnownSymbols _symbols;
         private readonly ValueSources _sources;
+        private readonly CleanupCallers _cleanup;
         private readonly Func<IOperation, ISymbol, BodyFacts> _factsFor;
 
-        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, Func<IOperation, ISymbol, BodyFacts> factsFor)
+        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, CleanupCallers cleanup, Func<IOperation, ISymbol, BodyFacts> factsFor)
         {
             _symbols = symbols;
             _sources = sources;
+            _cleanup = cleanup;
             _factsFor = factsFor;
         }
 
@@ -29,7 +31,7 @@ namespace CloseNotify.Analyzers.Flow
         public static readonly ImmutableArray<OperationKind> Kinds = ImmutableArray.Create(
             OperationKind.Invocation, OperationKind.ObjectCreation, OperationKind.SimpleAssignment, OperationKind.CoalesceAssignment,
             OperationKind.VariableDeclarator, OperationKind.FieldInitializer, OperationKind.PropertyInitializer, OperationKind.Return,
-            OperationKind.IsType, OperationKind.IsPattern, OperationKind.Using, OperationKind.UsingDeclaration);
+            OperationKind.IsType, OperationKind.IsPattern, OperationKind.Using, OperationKind.UsingDeclaration, OperationKind.DeconstructionAssignment);
 
         /// <summary>Reads one operation of a body whose member is <paramref name="owner"/>.</summary>
         public void Visit(IOperation operation, ISymbol owner)
@@ -46,6 +48,7 @@ namespace CloseNotify.Analyzers.Flow
                 case OperationKind.Invocation:
                     var invocation = (IInvocationOperation)operation;
                     VisitCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments, ref sink);
+                    _cleanup.Note(invocation);
                     break;
                 case OperationKind.ObjectCreation:
                     var creation = (IObjectCreationOperation)operation;
@@ -126,6 +129,10 @@ namespace CloseNotify.Analyzers.Flow
                 case OperationKind.UsingDeclaration:
                     AddDisposals(((IUsingDeclarationOperation)operation).DeclarationGroup, ref sink);
                     break;
+                case OperationKind.DeconstructionAssignment:
+                    var deconstruction = (IDeconstructionAssignmentOperation)operation;
+                    Deconstruct(deconstruction.Target, deconstruction.Value, ref sink);
+                    break;
             }
         }
 
@@ -203,6 +210,16 @@ namespace CloseNotify.Analyzers.Flow
 
         private void VisitReturn(IOperation operation, IOperation returned, ref Sink sink)
         {
+            if (returned.Type is { IsTupleType: true } || OperationHelpers.StripConversions(returned) is ITupleOperation)
+            {
+                if (FunctionOf(operation, sink.Owner) is IMethodSymbol function && Tuples.Arity(_sources, function.ReturnType) is var arity && arity > 0)
+                {
+                    FlowIntoItems(function, arity, returned, ref sink);
+                }
+
+                return;
+            }
+
             if (!_sources.IsRelevant(OperationHelpers.StripConversions(returned)?.Type) && !_sources.IsRelevant(returned.Type))
             {
                 return;
@@ -256,6 +273,12 @@ namespace CloseNotify.Analyzers.Flow
             var type = ValueSources.TypeOf(target);
             if (!_sources.IsRelevant(type))
             {
+                // Checked only once the type is rejected: a tuple is a value type, and rarely carries a stream.
+                if (type is { IsTupleType: true } && Tuples.Arity(_sources, type) is var arity && arity > 0)
+                {
+                    FlowIntoItems(target, arity, value, ref sink);
+                }
+
                 return;
             }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Threading;
@@ -22,6 +23,8 @@ namespace CloseNotify.Analyzers.Flow
         private readonly object _gate = new object();
         private readonly BodyFactCollector _collector;
         private FlowModel? _model;
+        private IReadOnlyList<Diagnostic>? _acrossMethods;
+        private bool _fed;
 
         private CompilationFlow(Compilation compilation, KnownSymbols symbols)
         {
@@ -29,7 +32,8 @@ namespace CloseNotify.Analyzers.Flow
             Symbols = symbols;
             _sources = new ValueSources(symbols, compilation.Assembly);
             SelfClosing = new SelfClosingTypes(symbols, compilation);
-            _collector = new BodyFactCollector(symbols, _sources, (operation, owner) =>
+            Cleanup = new CleanupCallers(_sources, compilation);
+            _collector = new BodyFactCollector(symbols, _sources, Cleanup, (operation, owner) =>
             {
                 var root = OperationHelpers.RootOf(operation);
                 return _bodies.GetOrAdd(root.Syntax, _ => new BodyFacts(owner, root));
@@ -42,13 +46,24 @@ namespace CloseNotify.Analyzers.Flow
 
         public SelfClosingTypes SelfClosing { get; }
 
+        /// <summary>The methods of the compilation that only run as cleanup after a failure (read at the end).</summary>
+        public CleanupCallers Cleanup { get; }
+
         /// <summary>Null when the compilation cannot see SslStream: then no stream can be followed.</summary>
         public static CompilationFlow? For(Compilation compilation, AnalyzerOptions options) =>
             Flows.GetValue(compilation, c => new Holder(KnownSymbols.TryCreate(c, TlsOptions.Read(options, c)) is { } symbols ? new CompilationFlow(c, symbols) : null)).Flow;
 
         /// <summary>Reads one operation the driver hands over (one of <see cref="BodyFactCollector.Kinds"/>). The driver
         /// runs one analyzer's actions on one body in sequence, so a body's facts are only ever written by one thread.</summary>
-        public void Record(IOperation operation, ISymbol owner) => _collector.Visit(operation, owner);
+        public void Record(IOperation operation, ISymbol owner)
+        {
+            _fed = true;
+            _collector.Visit(operation, owner);
+        }
+
+        /// <summary>Did a rule (TLS001) feed the model in this analysis? TLS003 alone (TLS001 off, or <c>dotnet format
+        /// --diagnostics TLS003</c>) feeds it itself at the end of the compilation (<see cref="FlowFeed"/>).</summary>
+        public bool IsFed => _fed;
 
         /// <summary>What the model read of a body (null when nothing: no stream in it), from any operation of it (the
         /// driver's operation blocks are the method's block, below its IMethodBodyOperation).</summary>
@@ -67,6 +82,17 @@ namespace CloseNotify.Analyzers.Flow
                 }
 
                 return _model;
+            }
+        }
+
+        /// <summary>TLS001's findings on streams that cross methods or types, computed once whichever rule asks first
+        /// (TLS001 reports them; TLS003 asks whether a disposal it sees is one of them).</summary>
+        public IReadOnlyList<Diagnostic> AcrossMethodsDiagnostics(CancellationToken cancellationToken)
+        {
+            var model = Model(cancellationToken);
+            lock (_gate)
+            {
+                return _acrossMethods ??= model.IsEmpty ? Array.Empty<Diagnostic>() : new AcrossMethods(this, model, cancellationToken).Analyze().ToList();
             }
         }
 

@@ -49,6 +49,15 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
+        /// <summary>Tracks more streams of their own (after the aliases, which matter more when the table is full).</summary>
+        public void AddRoots(IEnumerable<ISymbol> symbols)
+        {
+            foreach (var symbol in symbols)
+            {
+                Add(symbol, root: -1);
+            }
+        }
+
         /// <summary>The stream an entity names: itself, or the entity it is an alias of.</summary>
         public int RootOf(int entity) => _roots[entity];
 

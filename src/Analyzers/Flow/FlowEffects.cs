@@ -25,7 +25,8 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>The callee disposes it and cannot say so (a generic Dispose&lt;T&gt;(ref T) helper): the call is the site.</summary>
         DisposeHere,
 
-        /// <summary>It goes to another assembly that may keep or close it: nothing is claimed from here on.</summary>
+        /// <summary>It goes to another assembly that may keep it. The walk goes on as before: a method that hands a stream
+        /// over and still disposes it afterwards owns it (a registry or feature collection keeps only a reference).</summary>
         Escape,
     }
 
@@ -46,5 +47,9 @@ namespace CloseNotify.Analyzers.Flow
 
         /// <summary>A disposal of an open stream was reached: report it?</summary>
         public virtual bool ShouldReport(int entity, bool asynchronous) => true;
+
+        /// <summary>Does the value (or item <paramref name="item"/> of it, when it is a tuple) hand out a stream already used
+        /// where it comes from, such as an upgrade helper that authenticated it? The symbol assigned it is then open.</summary>
+        public virtual bool YieldsUsedStream(IOperation value, int item) => false;
     }
 }

@@ -17,8 +17,8 @@ namespace CloseNotify.Analyzers.Flow
         private readonly OriginSets _sets;
         private readonly bool[] _used;
         private readonly HashSet<INamedTypeSymbol>[] _closedIn;
-        private readonly HashSet<ISymbol> _closedParameters;
-        private readonly HashSet<ISymbol> _disposedParameters;
+        private readonly ParameterSummaries _parameters;
+        private readonly HashSet<Node> _usedReturns;
         private readonly Dictionary<INamedTypeSymbol, List<BodyFacts>> _bodiesByType;
 
         private FlowModel(
@@ -26,22 +26,22 @@ namespace CloseNotify.Analyzers.Flow
             OriginSets sets,
             bool[] used,
             HashSet<INamedTypeSymbol>[] closedIn,
-            HashSet<ISymbol> closedParameters,
-            HashSet<ISymbol> disposedParameters,
+            ParameterSummaries parameters,
+            HashSet<Node> usedReturns,
             Dictionary<INamedTypeSymbol, List<BodyFacts>> bodiesByType)
         {
             Origins = origins;
             _sets = sets;
             _used = used;
             _closedIn = closedIn;
-            _closedParameters = closedParameters;
-            _disposedParameters = disposedParameters;
+            _parameters = parameters;
+            _usedReturns = usedReturns;
             _bodiesByType = bodiesByType;
         }
 
         public static FlowModel Empty { get; } = new FlowModel(
             ImmutableArray<TlsOrigin>.Empty, new OriginSets(0), new bool[0], new HashSet<INamedTypeSymbol>[0],
-            new HashSet<ISymbol>(SymbolEqualityComparer.Default), new HashSet<ISymbol>(SymbolEqualityComparer.Default),
+            ParameterSummaries.Build(new BodyFacts[0], new List<(Node, Node)>()), new HashSet<Node>(),
             new Dictionary<INamedTypeSymbol, List<BodyFacts>>(SymbolEqualityComparer.Default));
 
         public ImmutableArray<TlsOrigin> Origins { get; }
@@ -105,8 +105,6 @@ namespace CloseNotify.Analyzers.Flow
                 closedIn[i] = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
             }
 
-            var closedParameters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-            var disposedParameters = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
             var bodiesByType = new Dictionary<INamedTypeSymbol, List<BodyFacts>>(SymbolEqualityComparer.Default);
             foreach (var body in bodies)
             {
@@ -129,26 +127,6 @@ namespace CloseNotify.Analyzers.Flow
                     }
                 }
 
-                closedParameters.UnionWith(body.ClosedParameters);
-                disposedParameters.UnionWith(body.DisposedParameters);
-
-                // var ssl = stream as SslStream; ssl.ShutdownAsync(): what a local copy of a parameter does, the parameter does.
-                foreach (var (target, source) in body.Edges)
-                {
-                    if (target.Symbol is ILocalSymbol copy && source.Symbol is IParameterSymbol parameter
-                        && SymbolEqualityComparer.Default.Equals(parameter.ContainingSymbol, body.Owner))
-                    {
-                        if (body.Closes.Contains(target))
-                        {
-                            closedParameters.Add(parameter.OriginalDefinition);
-                        }
-
-                        if (body.Disposals.Contains(target))
-                        {
-                            disposedParameters.Add(parameter.OriginalDefinition);
-                        }
-                    }
-                }
                 if (body.ContainingType is { } type)
                 {
                     if (!bodiesByType.TryGetValue(type, out var list))
@@ -158,11 +136,10 @@ namespace CloseNotify.Analyzers.Flow
 
                     list.Add(body);
                 }
-
             }
 
-            AddClosesThroughCallees(edges, closedParameters);
-            return new FlowModel(origins, sets, used, closedIn, closedParameters, disposedParameters, bodiesByType);
+            var parameters = ParameterSummaries.Build(bodies, edges);
+            return new FlowModel(origins, sets, used, closedIn, parameters, UsedReturns.Find(bodies, edges, parameters), bodiesByType);
         }
 
         /// <summary>The origins a symbol may hold (indexes into <see cref="Origins"/>).</summary>
@@ -191,9 +168,15 @@ namespace CloseNotify.Analyzers.Flow
             _closedIn[origin].Any(t => !SymbolEqualityComparer.Default.Equals(t, type));
 
         /// <summary>The method closes this parameter of its own, directly or through a method it hands it to.</summary>
-        public bool ClosesParameter(IParameterSymbol parameter) => _closedParameters.Contains(parameter.OriginalDefinition);
+        public bool ClosesParameter(IParameterSymbol parameter) => _parameters.Closes(parameter);
 
-        public bool DisposesParameter(IParameterSymbol parameter) => _disposedParameters.Contains(parameter.OriginalDefinition);
+        public bool DisposesParameter(IParameterSymbol parameter) => _parameters.Disposes(parameter);
+
+        /// <summary>The method authenticates, reads or writes this parameter of its own, directly or through a helper.</summary>
+        public bool UsesParameter(IParameterSymbol parameter) => _parameters.Uses(parameter);
+
+        /// <summary>The method, delegate or tuple item hands out a stream it used first (see <see cref="UsedReturns"/>).</summary>
+        public bool YieldsUsedStream(Node node) => _usedReturns.Contains(node);
 
         private static bool HasTypedNode(KnownSymbols symbols, BodyFacts body) =>
             body.Uses.Concat(body.Closes).Concat(body.Disposals).Any(n => n.Symbol != null && symbols.IsSslStream(ValueSources.TypeOf(n.Symbol)));
@@ -265,24 +248,6 @@ namespace CloseNotify.Analyzers.Flow
                 if (((IMethodSymbol)value.ContainingSymbol).AssociatedSymbol is IPropertySymbol property && sources.IsRelevant(property.Type))
                 {
                     edges.Add((Node.Of(value), Node.Of(property)));
-                }
-            }
-        }
-
-        /// <summary>A method that hands its parameter to a method that closes it closes it too (to a fixed point).</summary>
-        private static void AddClosesThroughCallees(List<(Node Target, Node Source)> edges, HashSet<ISymbol> closed)
-        {
-            var passes = edges.Where(e => e.Target.Symbol is IParameterSymbol && e.Source.Symbol is IParameterSymbol && e.Source.Kind == NodeKind.Value).ToList();
-            var changed = true;
-            while (changed)
-            {
-                changed = false;
-                foreach (var (target, source) in passes)
-                {
-                    if (closed.Contains(target.Symbol!) && closed.Add(source.Symbol!))
-                    {
-                        changed = true;
-                    }
                 }
             }
         }

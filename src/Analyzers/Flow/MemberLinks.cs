@@ -32,7 +32,7 @@ namespace CloseNotify.Analyzers.Flow
                 switch (member)
                 {
                     case IMethodSymbol { OverriddenMethod: { } overridden } method when Carries(method, sources):
-                        LinkMethods(method, overridden, edges);
+                        LinkMethods(method, overridden, sources, edges);
                         break;
                     case IPropertySymbol { OverriddenProperty: { } overridden } property when sources.IsRelevant(property.Type):
                         LinkProperties(property, overridden, edges, aliases);
@@ -45,7 +45,7 @@ namespace CloseNotify.Analyzers.Flow
                     {
                         if (Carries(withExplicit, sources))
                         {
-                            LinkMethods(withExplicit, implemented, edges);
+                            LinkMethods(withExplicit, implemented, sources, edges);
                         }
                     }
                 }
@@ -67,7 +67,7 @@ namespace CloseNotify.Analyzers.Flow
                         case IMethodSymbol { MethodKind: MethodKind.Ordinary } method when Carries(method, sources)
                             && type.FindImplementationForInterfaceMember(method) is IMethodSymbol implementation
                             && implementation.ExplicitInterfaceImplementations.IsEmpty:
-                            LinkMethods(implementation, method, edges);
+                            LinkMethods(implementation, method, sources, edges);
                             break;
                         case IPropertySymbol property when sources.IsRelevant(property.Type)
                             && type.FindImplementationForInterfaceMember(property) is IPropertySymbol implementation
@@ -81,7 +81,7 @@ namespace CloseNotify.Analyzers.Flow
 
         private static bool Carries(IMethodSymbol method, ValueSources sources)
         {
-            if (sources.IsRelevant(method.ReturnType))
+            if (sources.IsRelevant(method.ReturnType) || Tuples.Arity(sources, method.ReturnType) > 0)
             {
                 return true;
             }
@@ -97,21 +97,37 @@ namespace CloseNotify.Analyzers.Flow
             return false;
         }
 
-        private static void LinkMethods(IMethodSymbol implementation, IMethodSymbol declared, List<(Node, Node)> edges)
+        private static void LinkMethods(IMethodSymbol implementation, IMethodSymbol declared, ValueSources sources, List<(Node, Node)> edges)
         {
-            edges.Add((Node.Of(declared), Node.Of(implementation)));
+            Link(declared, implementation, declared.ReturnType, edges);
+            for (var i = Tuples.Arity(sources, declared.ReturnType) - 1; i >= 0; i--)
+            {
+                edges.Add((Node.ItemOf(declared, i), Node.ItemOf(implementation, i)));
+            }
+
             for (var i = 0; i < implementation.Parameters.Length && i < declared.Parameters.Length; i++)
             {
-                edges.Add((Node.Of(implementation.Parameters[i]), Node.Of(declared.Parameters[i])));
+                Link(implementation.Parameters[i], declared.Parameters[i], declared.Parameters[i].Type, edges);
             }
         }
 
         /// <summary>A property and the one it implements are one place: values flow both ways.</summary>
         private static void LinkProperties(IPropertySymbol implementation, IPropertySymbol declared, List<(Node, Node)> edges, List<(Node, Node)> aliases)
         {
-            edges.Add((Node.Of(declared), Node.Of(implementation)));
-            edges.Add((Node.Of(implementation), Node.Of(declared)));
+            Link(declared, implementation, declared.Type, edges);
+            Link(implementation, declared, declared.Type, edges);
             aliases.Add((Node.Of(declared), Node.Of(implementation)));
+        }
+
+        /// <summary>target ← source, and for a delegate what the target produces ← what the source produces (a filter
+        /// handed to an interface method reaches the implementation's parameter that invokes it).</summary>
+        private static void Link(ISymbol target, ISymbol source, ITypeSymbol type, List<(Node, Node)> edges)
+        {
+            edges.Add((Node.Of(target), Node.Of(source)));
+            if (type.TypeKind == TypeKind.Delegate)
+            {
+                edges.Add((Node.ProducedBy(target), Node.ProducedBy(source)));
+            }
         }
     }
 }

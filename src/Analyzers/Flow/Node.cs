@@ -13,6 +13,9 @@ namespace CloseNotify.Analyzers.Flow
 
         /// <summary>A place where TLS streams come from (<see cref="TlsOrigin"/>).</summary>
         Origin,
+
+        /// <summary>One item of a tuple a symbol holds or a method returns (<c>(Stream, SslStream) UpgradeAsync()</c>).</summary>
+        Item,
     }
 
     /// <summary>
@@ -28,7 +31,7 @@ namespace CloseNotify.Analyzers.Flow
             Kind = kind;
         }
 
-        /// <summary>An <see cref="ISymbol"/>, or a <see cref="TlsOrigin"/> for <see cref="NodeKind.Origin"/>.</summary>
+        /// <summary>An <see cref="ISymbol"/>, a <see cref="TlsOrigin"/> for <see cref="NodeKind.Origin"/>, a <see cref="TupleItem"/> for <see cref="NodeKind.Item"/>.</summary>
         public object Key { get; }
 
         public NodeKind Kind { get; }
@@ -41,6 +44,9 @@ namespace CloseNotify.Analyzers.Flow
 
         public static Node From(TlsOrigin origin) => new Node(origin, NodeKind.Origin);
 
+        /// <summary>Item <paramref name="index"/> (from 0) of the tuple the symbol holds or returns.</summary>
+        public static Node ItemOf(ISymbol symbol, int index) => new Node(new TupleItem(symbol.OriginalDefinition, index), NodeKind.Item);
+
         public bool Equals(Node other) =>
             Kind == other.Kind
             && (Key is ISymbol symbol ? SymbolEqualityComparer.Default.Equals(symbol, other.Key as ISymbol) : Equals(Key, other.Key));
@@ -51,5 +57,27 @@ namespace CloseNotify.Analyzers.Flow
             ((Key is ISymbol symbol ? SymbolEqualityComparer.Default.GetHashCode(symbol) : Key.GetHashCode()) * 3) + (int)Kind;
 
         public override string ToString() => Kind + ":" + Key;
+    }
+
+    /// <summary>The key of an <see cref="NodeKind.Item"/> node: a symbol and the position of one of its tuple's items.</summary>
+    internal sealed class TupleItem : IEquatable<TupleItem>
+    {
+        public TupleItem(ISymbol symbol, int index)
+        {
+            Symbol = symbol;
+            Index = index;
+        }
+
+        public ISymbol Symbol { get; }
+
+        public int Index { get; }
+
+        public bool Equals(TupleItem? other) => other != null && Index == other.Index && SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol);
+
+        public override bool Equals(object? obj) => Equals(obj as TupleItem);
+
+        public override int GetHashCode() => (SymbolEqualityComparer.Default.GetHashCode(Symbol) * 7) + Index;
+
+        public override string ToString() => Symbol + "#" + Index;
     }
 }

@@ -56,6 +56,25 @@ namespace CloseNotify.Analyzers.Flow
             }
         }
 
+        /// <summary>Inside a catch block of the function the operation is in (a lambda or local function there runs later:
+        /// not counted).</summary>
+        public static bool IsInsideCatch(IOperation operation)
+        {
+            for (var parent = operation.Parent; parent != null; parent = parent.Parent)
+            {
+                switch (parent)
+                {
+                    case ICatchClauseOperation:
+                        return true;
+                    case IAnonymousFunctionOperation:
+                    case ILocalFunctionOperation:
+                        return false;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>The root of the operation tree holding <paramref name="operation"/>: the member's body.</summary>
         public static IOperation RootOf(IOperation operation)
         {
@@ -76,17 +95,50 @@ namespace CloseNotify.Analyzers.Flow
             _ => null,
         };
 
-        /// <summary>The whole expression a user reads as the call: <c>await s.DisposeAsync()</c>, <c>_s?.Close()</c>.</summary>
+        /// <summary>The whole expression a user reads as the call: <c>await s.DisposeAsync()</c>, <c>_s?.Close()</c>,
+        /// <c>await s.DisposeAsync().ConfigureAwait(false)</c> (or a library's own wrapper of it).</summary>
         public static IOperation OutermostCallExpression(IOperation invocation)
         {
             var current = invocation;
-            while (current.Parent is IConditionalAccessOperation or IAwaitOperation
-                   || (current.Parent is IInvocationOperation outer && outer.Instance == current && outer.TargetMethod.Name == "ConfigureAwait"))
+            while (true)
             {
-                current = current.Parent;
+                if (current.Parent is IConditionalAccessOperation or IAwaitOperation)
+                {
+                    current = current.Parent;
+                }
+                else if (current.Parent is IInvocationOperation outer && WrappedTask(outer) == current)
+                {
+                    current = outer;
+                }
+                else if (current.Parent is IArgumentOperation { Parent: IInvocationOperation extension } && WrappedTask(extension) == current)
+                {
+                    current = extension;
+                }
+                else
+                {
+                    return current;
+                }
+            }
+        }
+
+        /// <summary>
+        /// The task a call only wraps for awaiting: <c>task.ConfigureAwait(false)</c>, <c>WaitAsync</c>, <c>AsTask</c>, or a
+        /// library's own extension that returns a configured awaitable (<c>task.ForAwait()</c>). Null for any other call.
+        /// </summary>
+        public static IOperation? WrappedTask(IInvocationOperation invocation)
+        {
+            var method = invocation.TargetMethod;
+            if (method.Name is "ConfigureAwait" or "WaitAsync" or "AsTask")
+            {
+                return invocation.Instance;
             }
 
-            return current;
+            if (method.ReturnType is INamedTypeSymbol { Name: "ConfiguredTaskAwaitable" or "ConfiguredValueTaskAwaitable", IsValueType: true })
+            {
+                return invocation.Instance ?? (method.IsExtensionMethod && invocation.Arguments.Length > 0 ? invocation.Arguments[0].Value : null);
+            }
+
+            return null;
         }
     }
 }

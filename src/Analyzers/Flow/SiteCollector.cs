@@ -33,6 +33,14 @@ namespace CloseNotify.Analyzers.Flow
         public IEnumerable<Diagnostic> Diagnostics() =>
             _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity).Select(Create);
 
+        /// <summary>The diagnostics with the stream each disposes (the root of its group) and whether the code disposes it
+        /// there by completing a pipe over it.</summary>
+        public IEnumerable<(Diagnostic Diagnostic, ISymbol Stream, bool ThroughPipe)> Entries() =>
+            _sites.Values.OrderBy(s => s.Syntax.SpanStart).ThenBy(s => s.Entity)
+                .Select(s => (Create(s), _entities.Entities[_entities.RootOf(s.Entity)], IsPipe(s.Subject)));
+
+        private bool IsPipe(ISymbol? subject) => subject != null && ValueSources.TypeOf(subject) is { } type && _symbols.PipeTypes.Contains(type.OriginalDefinition);
+
         private Diagnostic Create(DisposalSite site)
         {
             var entity = _entities.Entities[_entities.RootOf(site.Entity)];
@@ -45,8 +53,15 @@ namespace CloseNotify.Analyzers.Flow
                 .Add(DisposedWithoutCloseNotifyAnalyzer.KindProperty, site.Kind.ToString())
                 .Add(DisposedWithoutCloseNotifyAnalyzer.NameProperty, subject.Name)
                 .Add(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, EntityKind(subject))
-                .Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name)
                 .Add(DisposedWithoutCloseNotifyAnalyzer.TypedProperty, _symbols.IsSslStream(ValueSources.TypeOf(subject)) ? "SslStream" : "Stream");
+
+            // A pipe gives no access to the stream it owns: pipes made over a stream the code does not keep itself (a
+            // constructor's parameter) name nothing a fix could close, so no target is given and no fix is offered.
+            if (!IsPipe(subject))
+            {
+                properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, subject.Name);
+            }
+
             var origin = _origin(site.Entity);
             properties = properties.Add(DisposedWithoutCloseNotifyAnalyzer.OriginProperty, origin);
             return Diagnostic.Create(_descriptor, site.Syntax.GetLocation(), properties, named.Name, origin);

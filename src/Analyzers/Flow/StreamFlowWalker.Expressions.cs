@@ -48,6 +48,8 @@ namespace CloseNotify.Analyzers.Flow
                     return Assign(state, assigned, assignment.Value);
                 case IVariableDeclaratorOperation declarator when _entities.IndexOf(declarator.Symbol) is var declared && declared >= 0:
                     return declarator.Initializer == null ? state.Reset(declared) : Assign(state, declared, declarator.Initializer.Value);
+                case IDeconstructionAssignmentOperation deconstruction when Tuples.TargetTuple(deconstruction.Target) is { } targets:
+                    return Deconstruct(state, targets, deconstruction.Value);
                 default:
                     return state;
             }
@@ -58,7 +60,40 @@ namespace CloseNotify.Analyzers.Flow
         private StreamState Assign(StreamState state, int target, IOperation value)
         {
             var source = _entities.IndexOf(Aliases.Resolve(_symbols, value, out _));
-            return source >= 0 && source != target ? state.Copy(source, target) : source == target ? state : state.Reset(target);
+            if (source >= 0)
+            {
+                return source != target ? state.Copy(source, target) : state;
+            }
+
+            // A stream an upgrade helper or factory authenticated before handing it out is open from here.
+            state = state.Reset(target);
+            return _effects.YieldsUsedStream(value, -1) ? state.Use(1UL << target) : state;
+        }
+
+        /// <summary><c>var (stream, ssl) = await UpgradeAsync(...)</c>: each tracked target takes its item.</summary>
+        private StreamState Deconstruct(StreamState state, ITupleOperation targets, IOperation value)
+        {
+            var literal = Tuples.Unwrap(value) as ITupleOperation;
+            for (var i = 0; i < targets.Elements.Length; i++)
+            {
+                var target = _entities.IndexOf(targets.Elements[i]);
+                if (target < 0)
+                {
+                    continue;
+                }
+
+                if (literal != null && i < literal.Elements.Length)
+                {
+                    state = Assign(state, target, literal.Elements[i]);
+                }
+                else
+                {
+                    state = state.Reset(target);
+                    state = _effects.YieldsUsedStream(value, i) ? state.Use(1UL << target) : state;
+                }
+            }
+
+            return state;
         }
 
         private StreamState ApplyInvocation(IInvocationOperation invocation, StreamState state)
@@ -131,7 +166,8 @@ namespace CloseNotify.Analyzers.Flow
                         state = Dispose(state, entity, null, argument.Value, asynchronous: false, () => new DisposalSite(entity, site, DisposalKind.Call, OperationHelpers.ReferencedSymbol(argument.Value)));
                         break;
                     case ArgumentEffect.Escape:
-                        state = state.Reset(_entities.GroupOf(entity));
+                        // Handed to another assembly: whatever it does with it, this method's own disposal after it is still
+                        // a disposal of the stream (a registry or a feature collection keeps a reference, not ownership).
                         break;
                 }
             }
@@ -166,17 +202,26 @@ namespace CloseNotify.Analyzers.Flow
                 return (null, null);
             }
 
+            var (failedWhenTrue, failedWhenFalse) = _handshakes!.Failed(condition);
+            if ((failedWhenTrue | failedWhenFalse) != 0)
+            {
+                return (state.Value.Fail(failedWhenTrue), state.Value.Fail(failedWhenFalse));
+            }
+
             switch (OperationHelpers.StripConversions(condition))
             {
                 case IUnaryOperation { OperatorKind: UnaryOperatorKind.Not } not:
                     var (t, f) = Refine(not.Operand, state);
                     return (f, t);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                    // a && b is false where a is, or where a is true and b false.
                     var left = Refine(and.LeftOperand, state);
-                    return (Refine(and.RightOperand, left.WhenTrue).WhenTrue, state);
+                    var right = Refine(and.RightOperand, left.WhenTrue);
+                    return (right.WhenTrue, StreamState.Join(left.WhenFalse, right.WhenFalse));
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalOr } or:
                     var first = Refine(or.LeftOperand, state);
-                    return (state, Refine(or.RightOperand, first.WhenFalse).WhenFalse);
+                    var second = Refine(or.RightOperand, first.WhenFalse);
+                    return (StreamState.Join(first.WhenTrue, second.WhenTrue), second.WhenFalse);
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                     var compared = IsNull(comparison.RightOperand) ? comparison.LeftOperand : IsNull(comparison.LeftOperand) ? comparison.RightOperand : null;
                     var tested = _entities.IndexOf(compared);

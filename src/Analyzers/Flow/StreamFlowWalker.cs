@@ -22,6 +22,7 @@ namespace CloseNotify.Analyzers.Flow
         private readonly FlowEffects _effects;
         private readonly List<WalkScope> _scopes = new List<WalkScope>();
         private StreamState? _exit;
+        private HandshakeOutcomes? _handshakes;
 
         public StreamFlowWalker(FlowEffects effects, EntityTable entities, Action<DisposalSite> report)
         {
@@ -35,6 +36,7 @@ namespace CloseNotify.Analyzers.Flow
         public StreamState? Run(IOperation body, StreamState entry)
         {
             _exit = null;
+            _handshakes = new HandshakeOutcomes(_symbols, _entities, body);
             var end = VisitStatement(body, entry);
             return StreamState.Join(_exit, end);
         }
@@ -256,7 +258,9 @@ namespace CloseNotify.Analyzers.Flow
             var hasDefault = false;
             foreach (var section in switchStatement.Cases)
             {
-                var sectionState = state;
+                // switch (handshake.Status) { case TaskStatus.Faulted: ... }: the handshake failed in that section.
+                var failed = _handshakes!.FailedInSection(switchStatement.Value, section);
+                var sectionState = failed == 0 || state == null ? state : state.Value.Fail(failed);
                 foreach (var clause in section.Clauses)
                 {
                     hasDefault |= clause.CaseKind == CaseKind.Default;

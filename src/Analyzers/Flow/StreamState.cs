@@ -27,6 +27,9 @@ namespace CloseNotify.Analyzers.Flow
 
         public StreamState Dispose(ulong names) => new StreamState(Open & ~names, Closed);
 
+        /// <summary>The handshake of these names failed (the path of a timeout or a faulted task): nothing is owed.</summary>
+        public StreamState Fail(ulong names) => new StreamState(Open & ~names, Closed);
+
         /// <summary>The names hold no TLS stream (any more): assigned, or tested null.</summary>
         public StreamState Reset(ulong names) => new StreamState(Open & ~names, Closed & ~names);
 

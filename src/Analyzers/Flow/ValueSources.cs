@@ -35,8 +35,10 @@ namespace CloseNotify.Analyzers.Flow
         {
             // Asked for nearly every argument, assignment and declaration of the compilation: value types, strings, arrays
             // and type parameters are rejected without a lookup, every other type is answered once.
-            if (type is not { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Delegate })
+            if (type is not { IsReferenceType: true, SpecialType: SpecialType.None, TypeKind: TypeKind.Class or TypeKind.Interface or TypeKind.Delegate }
+                && type is not INamedTypeSymbol { TypeKind: TypeKind.Struct, Arity: 1, Name: "ValueTask" })
             {
+                // ValueTask<Stream> is the one value type let through: what a modern upgrade helper returns.
                 return false;
             }
 
@@ -136,7 +138,13 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>The symbol an expression reads or writes, as a node: a local, parameter, field or property (of any instance).</summary>
         public Node? Place(IOperation? operation)
         {
-            ISymbol? symbol = OperationHelpers.ResolveReceiver(operation) switch
+            var resolved = OperationHelpers.ResolveReceiver(operation);
+            if (resolved is IFieldReferenceOperation { Field.ContainingType.IsTupleType: true } element)
+            {
+                return TupleItem(element);
+            }
+
+            ISymbol? symbol = resolved switch
             {
                 ILocalReferenceOperation local => local.Local,
                 IParameterReferenceOperation parameter => parameter.Parameter,
@@ -145,6 +153,24 @@ namespace CloseNotify.Analyzers.Flow
                 _ => null,
             };
             return symbol != null && IsRelevant(TypeOf(symbol)) ? Node.Of(symbol) : (Node?)null;
+        }
+
+        /// <summary><c>r.Ssl</c>, <c>r.Item2</c>: item 1 of what <c>r</c> holds (or of what the method called there returns).</summary>
+        private Node? TupleItem(IFieldReferenceOperation element)
+        {
+            var index = Tuples.IndexOf(element.Field);
+            if (index < 0 || !IsRelevant(element.Field.Type))
+            {
+                return null;
+            }
+
+            var instance = Tuples.Unwrap(element.Instance);
+            if (instance is IInvocationOperation invocation)
+            {
+                return IsSource(invocation.TargetMethod) ? Node.ItemOf(invocation.TargetMethod.ReducedFrom ?? invocation.TargetMethod, index) : (Node?)null;
+            }
+
+            return Tuples.PlaceSymbol(instance) is { } holder ? Node.ItemOf(holder, index) : (Node?)null;
         }
 
         public static ITypeSymbol? TypeOf(ISymbol symbol) => symbol switch
@@ -173,9 +199,9 @@ namespace CloseNotify.Analyzers.Flow
         private void AddInvocation(IInvocationOperation invocation, List<Node> into, ISymbol container)
         {
             var method = invocation.TargetMethod;
-            if (method.Name is "ConfigureAwait" or "WaitAsync" or "AsTask" && invocation.Instance != null)
+            if (OperationHelpers.WrappedTask(invocation) is { } wrapped)
             {
-                Add(invocation.Instance, into, container);
+                Add(wrapped, into, container);
             }
             else if (method.MethodKind == MethodKind.DelegateInvoke)
             {
@@ -188,7 +214,10 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (IsRelevant(method.ReturnType))
                 {
-                    into.Add(Node.Of(method.ReducedFrom ?? method));
+                    // A method that returns a delegate returns what produces streams: its Produced node, as a delegate
+                    // symbol's is (a method group, by contrast, is the method itself).
+                    var called = method.ReducedFrom ?? method;
+                    into.Add(method.ReturnType.TypeKind == TypeKind.Delegate ? Node.ProducedBy(called) : Node.Of(called));
                 }
             }
             else if (_symbols.PipeOwnsStream(invocation))

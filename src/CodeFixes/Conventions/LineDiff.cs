@@ -50,6 +50,27 @@ namespace CloseNotify.CodeFixes.Conventions
         public SourceText Restore(SourceText original, FileConventions conventions)
         {
             var changes = new List<TextChange>();
+            foreach (var (oldIndex, oldEnd, newIndex, newEnd) in Hunks())
+            {
+                var newLine = oldIndex > 0 ? _old[oldIndex - 1].Break : oldEnd < _old.Count ? _old[oldEnd].Break : "";
+                if (newLine.Length == 0)
+                {
+                    newLine = conventions.NewLine;
+                }
+
+                var text = string.Concat(Enumerable.Range(newIndex, newEnd - newIndex).Select(i =>
+                    _new[i].Content + (_new[i].Break.Length == 0 ? "" : newLine)));
+                changes.Add(new TextChange(TextSpan.FromBounds(OldPosition(oldIndex, original), OldPosition(oldEnd, original)), text));
+            }
+
+            // Built on the original text, so that Document.GetTextChangesAsync (and the linked-file merge of a
+            // multi-targeted project in dotnet format) sees these line changes, not a rewrite of the whole file.
+            return original.WithChanges(changes);
+        }
+
+        /// <summary>Each run of changed lines: original lines [OldStart, OldEnd) became changed lines [NewStart, NewEnd).</summary>
+        public IEnumerable<(int OldStart, int OldEnd, int NewStart, int NewEnd)> Hunks()
+        {
             var oldIndex = 0;
             var newIndex = 0;
             while (newIndex < _new.Count || oldIndex < _old.Count)
@@ -61,7 +82,6 @@ namespace CloseNotify.CodeFixes.Conventions
                     continue;
                 }
 
-                // A hunk: original lines [oldIndex, oldEnd) become new lines [newIndex, newEnd).
                 var newEnd = newIndex;
                 while (newEnd < _new.Count && _match[newEnd] < 0)
                 {
@@ -69,25 +89,17 @@ namespace CloseNotify.CodeFixes.Conventions
                 }
 
                 var oldEnd = newEnd < _new.Count ? _match[newEnd] : _old.Count;
-                var newLine = oldIndex > 0 ? _old[oldIndex - 1].Break : oldEnd < _old.Count ? _old[oldEnd].Break : "";
-                if (newLine.Length == 0)
-                {
-                    newLine = conventions.NewLine;
-                }
-
-                var text = string.Concat(Enumerable.Range(newIndex, newEnd - newIndex).Select(i =>
-                    _new[i].Content + (_new[i].Break.Length == 0 ? "" : newLine)));
-                var start = oldIndex < _old.Count ? _old[oldIndex].Start : original.Length;
-                var end = oldEnd < _old.Count ? _old[oldEnd].Start : original.Length;
-                changes.Add(new TextChange(TextSpan.FromBounds(start, end), text));
+                yield return (oldIndex, oldEnd, newIndex, newEnd);
                 oldIndex = oldEnd;
                 newIndex = newEnd;
             }
-
-            // Built on the original text, so that Document.GetTextChangesAsync (and the linked-file merge of a
-            // multi-targeted project in dotnet format) sees these line changes, not a rewrite of the whole file.
-            return original.WithChanges(changes);
         }
+
+        /// <summary>The changed text's line <paramref name="index"/> as written there, its line break included.</summary>
+        public string NewLine(int index) => _new[index].Content + _new[index].Break;
+
+        /// <summary>Where original line <paramref name="index"/> starts (the end of the text past the last line).</summary>
+        public int OldPosition(int index, SourceText original) => index < _old.Count ? _old[index].Start : original.Length;
 
         private static IReadOnlyList<Line> Lines(SourceText text)
         {

@@ -142,6 +142,52 @@ class Client
     }
 }", SwallowedCloseErrorFixer.DefaultKey, version, nullable: true);
 
+        // `?.` in the filter is a null test: the compiler would then warn (CS8602) at the stream's next use after the catch.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.FromCSharp8), MemberType = typeof(LanguageVersions))]
+        public Task A_nullable_stream_known_not_null_where_it_is_closed_is_tested_without_a_null_test(LanguageVersion version) =>
+            Verify.CodeFixWithoutRuntimeAsync(Usings + @"
+class Client
+{
+    SslStream? _ssl;
+
+    async Task StopAsync()
+    {
+        if (_ssl != null)
+        {
+            try
+            {
+                await _ssl.ShutdownAsync();
+            }
+            {|TLS003:catch (Exception)|}
+            {
+            }
+
+            _ssl.Dispose();
+        }
+    }
+}", BclUsings + @"
+class Client
+{
+    SslStream? _ssl;
+
+    async Task StopAsync()
+    {
+        if (_ssl != null)
+        {
+            try
+            {
+                await _ssl.ShutdownAsync();
+            }
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+            {
+            }
+
+            _ssl.Dispose();
+        }
+    }
+}", SwallowedCloseErrorFixer.DefaultKey, version, nullable: true);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task A_stream_declared_in_the_try_is_not_named_in_the_filter(LanguageVersion version) =>

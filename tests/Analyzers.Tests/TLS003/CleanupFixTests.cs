@@ -169,7 +169,7 @@ sealed class Connection
             }
         });
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version, compilationEnd: true);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]

@@ -1,4 +1,6 @@
-// TLS003, reported: broad catches around a close, and read loops that take an error for the end of data.
+// TLS003, reported: broad catches around a close, and read loops that take an error for the end of data; the shapes
+// only the flow model decides (a Stream field given its stream by another type, a close a few calls down) are reported
+// at the end of the compilation.
 using System.Threading.Tasks;
 using CloseNotify.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -45,36 +47,6 @@ class Client
         {
             // best effort
         }
-    }
-}", version);
-
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Reports_SystemException_with_only_return_around_Close_of_a_Stream_field(LanguageVersion version) =>
-            Verify.AnalyzerAsync(Usings + @"
-sealed class Driver
-{
-    private Stream _stream;
-
-    public void Connect(TcpClient tcp)
-    {
-        var ssl = new SslStream(tcp.GetStream());
-        ssl.AuthenticateAsClient(""pg.example"");
-        _stream = ssl;
-    }
-
-    public bool Close()
-    {
-        try
-        {
-            _stream.Close();
-        }
-        {|TLS003:catch (SystemException)|}
-        {
-            return false;
-        }
-
-        return true;
     }
 }", version);
 
@@ -210,5 +182,203 @@ class Downloader
         }
     }
 }", version, Verify.Diagnostic(Descriptors.SwallowedReadError).WithLocation(0).WithArguments("IOException", "'ssl'"));
+        // The connector's Stream field is given its TLS stream by an upgrade helper of another type (as Task<Stream>);
+        // Cleanup sends close_notify through a cast in one try and disposes the field in the next: that dispose ends the
+        // close (TLS001 has nothing to say), and its empty catch hides what the disposal raises.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_the_dispose_that_ends_the_close_of_a_Stream_field_given_by_another_type(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + StreamUpgrade + @"
+sealed class Connector
+{
+    private Stream _stream;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        _stream = await Upgrade.ToTlsAsync(tcp.GetStream(), ""db.example"");
+    }
+
+    public void Cleanup()
+    {
+        var ssl = _stream as SslStream;
+        try { ssl?.ShutdownAsync().Wait(); }
+        {|#0:catch|} { }
+
+        try
+        {
+            _stream?.Dispose();
+        }
+        {|#1:catch|}
+        {
+            // ignored
+        }
+    }
+}", version,
+                Verify.Diagnostic("TLS003").WithLocation(0).WithArguments("catch", "'ssl'"),
+                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(1).WithArguments("catch", "'_stream'"));
+
+        // A base class keeps the stream in a protected Stream field; the TLS subclass stores a subclass of SslStream whose
+        // Close sends close_notify. The base class's Close disposes the field: a TLS close, whatever the field's type says.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_the_close_of_a_base_class_field_that_a_subclass_fills(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+sealed class ClosingSslStream : SslStream
+{
+    public ClosingSslStream(Stream inner) : base(inner) { }
+
+    public override void Close()
+    {
+        ShutdownAsync().Wait();
+        base.Close();
+    }
+}
+
+abstract class Channel
+{
+    protected Stream Transport;
+
+    public void Close()
+    {
+        try
+        {
+            Transport.Close();
+        }
+        {|#0:catch (Exception)|}
+        {
+        }
+    }
+}
+
+sealed class TlsChannel : Channel
+{
+    public void Start(TcpClient tcp)
+    {
+        var ssl = new ClosingSslStream(tcp.GetStream());
+        ssl.AuthenticateAsClient(""broker.example"");
+        Transport = ssl;
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'Transport'"));
+
+        // Disconnect sends QUIT, then closes the stream: the close is two calls below the catch, three for Dispose.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_a_call_that_closes_the_TLS_stream_two_or_three_calls_down(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+sealed class MailClient : IDisposable
+{
+    private SslStream _ssl;
+
+    public void Connect(TcpClient tcp)
+    {
+        _ssl = new SslStream(tcp.GetStream());
+        _ssl.AuthenticateAsClient(""mail.example"");
+    }
+
+    public void Disconnect()
+    {
+        _ssl.Write(new byte[] { (byte)'Q' }, 0, 1);
+        CloseStream();
+    }
+
+    private void CloseStream()
+    {
+        _ssl.ShutdownAsync().Wait();
+        _ssl.Dispose();
+    }
+
+    public void Dispose() => Disconnect();
+}
+
+sealed class Service
+{
+    private readonly MailClient _client = new MailClient();
+
+    public void Stop()
+    {
+        try { _client.Disconnect(); }
+        {|#0:catch|} { }
+    }
+
+    public void Release()
+    {
+        try { _client.Dispose(); }
+        {|#1:catch (Exception)|} { }
+    }
+}", version,
+                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_client.Disconnect()' (reaching '_ssl' in MailClient.CloseStream)"),
+                Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(1).WithArguments("Exception", "'_client' (reaching '_ssl' in MailClient.CloseStream)"));
+
+        // Debug.WriteLine and a library's own [Conditional] log compile away in the build that ships: the loop then takes
+        // a reset or a truncated record for the end of the data, as an empty catch would.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_read_loop_whose_catch_only_logs_through_Conditional_methods_and_breaks(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+static class Log
+{
+    [System.Diagnostics.Conditional(""VERBOSE"")]
+    public static void Verbose(string message) { }
+}
+
+class Downloader
+{
+    async Task<long> DownloadAsync(SslStream ssl, Stream file)
+    {
+        var buffer = new byte[4096];
+        long total = 0;
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = await ssl.ReadAsync(buffer, 0, buffer.Length);
+            }
+            {|#0:catch (IOException ex)|}
+            {
+                System.Diagnostics.Debug.WriteLine(ex.Message);
+                Log.Verbose(""read failed: "" + ex);
+                break;
+            }
+
+            if (read == 0)
+                break;
+            await file.WriteAsync(buffer, 0, read);
+            total += read;
+        }
+
+        return total;
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedReadError).WithLocation(0).WithArguments("IOException", "'ssl'"));
+
+        // A writer made over a base class's Stream field, which a TLS subclass fills: disposing the writer flushes into the
+        // TLS stream and closes it, so a bare catch around it swallows the close's errors.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_around_the_disposal_of_a_writer_over_a_base_class_field_a_subclass_fills(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+abstract class TextChannel
+{
+    protected Stream Transport;
+    private StreamWriter _writer;
+
+    public void Start() => _writer = new StreamWriter(Transport);
+
+    public void Stop()
+    {
+        try { _writer.Dispose(); }
+        {|#0:catch|} { }
+    }
+}
+
+sealed class TlsTextChannel : TextChannel
+{
+    public TlsTextChannel(TcpClient tcp)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        ssl.AuthenticateAsClient(""chat.example"");
+        Transport = ssl;
+    }
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("catch", "'_writer'"));
     }
 }

@@ -71,7 +71,7 @@ class Client : IDisposable
             }
         }
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version, compilationEnd: true);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -111,7 +111,7 @@ class Pool
             Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version, compilationEnd: true);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -189,7 +189,7 @@ sealed class Connection : IDisposable
             Trace.TraceError(""TLS close failed: {0}"", ex);
         }
     }
-}", SwallowedCloseErrorFixer.DefaultKey, version);
+}", SwallowedCloseErrorFixer.DefaultKey, version, compilationEnd: true);
 
         private const string OwnerSession = @"
 sealed class Session : IDisposable

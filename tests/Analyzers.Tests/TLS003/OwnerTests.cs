@@ -1,5 +1,6 @@
-// TLS003 on the driver's own types that hold a TLS stream (a data stream, a session), modelled on the corpus: their
-// close and their reads are a TLS connection's; and the cleanup catch inside a catch, which is left alone.
+// TLS003 on owners of a TLS stream: the driver's own types that hold one (a data stream, a session) and cleanup around
+// them (the other kinds of owner are in OwnerKindsTests). An owner's close counts for what its body can raise: a close
+// it keeps to itself, or a plain dispose TLS001 reports, raises nothing of a TLS close.
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using Verify = CloseNotify.Analyzers.Tests.Verifier<CloseNotify.Analyzers.SwallowedCloseErrorAnalyzer, CloseNotify.CodeFixes.SwallowedCloseErrorFixer>;
@@ -30,6 +31,8 @@ class SocketStream : IDisposable
     public void Dispose() => Close();
 
     public Task DisposeAsync(bool force, CancellationToken token) { _ssl.Dispose(); return Task.CompletedTask; }
+
+    public async Task CloseAsync() { await _ssl.ShutdownAsync(); _ssl.Dispose(); }
 }
 
 class DataStream : SocketStream
@@ -74,9 +77,10 @@ class Listing
     }
 }", version, Verify.Diagnostic(Descriptors.SwallowedReadError).WithLocation(0).WithArguments("IOException", "'stream'"));
 
+        // The session's DisposeAsync only disposes its SslStream, which TLS001 reports there: nothing of a TLS close can fail.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Reports_catch_all_around_the_DisposeAsync_of_a_session_holding_an_SslStream(LanguageVersion version) =>
+        public Task No_diagnostic_around_an_owner_whose_close_is_a_plain_dispose_TLS001_reports(LanguageVersion version) =>
             Verify.AnalyzerAsync(DataStream + @"
 class Pool
 {
@@ -86,11 +90,29 @@ class Pool
         {
             await session.DisposeAsync(false, CancellationToken.None).ConfigureAwait(false);
         }
+        catch (Exception)
+        {
+        }
+    }
+}", version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_catch_all_around_the_close_of_a_session_that_shuts_its_stream_down(LanguageVersion version) =>
+            Verify.AnalyzerAsync(DataStream + @"
+class Pool
+{
+    async Task Return(SocketStream session)
+    {
+        try
+        {
+            await session.CloseAsync().ConfigureAwait(false);
+        }
         {|#0:catch (Exception)|}
         {
         }
     }
-}", version, Verify.Diagnostic("TLS003").WithLocation(0).WithArguments("Exception", "'session'"));
+}", version, Verify.Diagnostic(Descriptors.SwallowedCloseErrorAcrossMethods).WithLocation(0).WithArguments("Exception", "'session.CloseAsync()' (reaching '_ssl' in SocketStream.CloseAsync)"));
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]

@@ -12,5 +12,18 @@ using System.Threading.Tasks;
 ";
 
         internal const string UsingsWithRuntime = Usings + "using CloseNotify;\n";
+
+        // An upgrade helper that hands out its authenticated SslStream as Task<Stream>.
+        internal const string StreamUpgrade = @"
+static class Upgrade
+{
+    public static async Task<Stream> ToTlsAsync(Stream plain, string host)
+    {
+        var ssl = new SslStream(plain);
+        await ssl.AuthenticateAsClientAsync(host);
+        return ssl;
+    }
+}
+";
     }
 }
