@@ -14,6 +14,8 @@
 #        compile alone, the empty-callback floor and CloseNotify, interleaved: the cost table
 #   bash eng/cost/cost.sh ab [--runs N] [--concurrent] <A> <B> [library...]
 #        two builds of the analyzers interleaved on the same compilations: B / A per library and rule
+#   bash eng/cost/cost.sh table <raw.tsv>                         the run or ab table again from a raw file (a run
+#        stopped early: its complete counted rounds)
 #   bash eng/cost/cost.sh analyzers <A> [<B>...]                  build those analyzers now (run and ab build them too)
 #   bash eng/cost/cost.sh selftest                                capture, run and A/B on eng/corpus/selftest/Sample
 #
@@ -113,7 +115,7 @@ while [ $# -gt 0 ]; do
     --raw) passthrough+=(--raw "$(realpath -m "$2")"); shift ;;
     --concurrent) passthrough+=(--concurrent) ;;
     --no-lock) no_lock=1 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -122,7 +124,7 @@ done
 
 case "$command" in
   capture)
-    [ $# -ge 1 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
+    [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
     checkouts="$(realpath "$1")"
     shift
     libs=("$@")
@@ -155,12 +157,16 @@ case "$command" in
     dir="$(analyzers_of "${analyzers:-worktree}")" || exit 1
     harness run --capture "$capture" --analyzers "$dir" --runs "$runs" "${passthrough[@]}" "$@" ;;
   ab)
-    [ $# -ge 2 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
+    [ $# -ge 2 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
     build_harness || exit 1
     a="$(analyzers_of "$1")" || exit 1
     b="$(analyzers_of "$2")" || exit 1
     shift 2
     harness ab --capture "$capture" --a "$a" --b "$b" --runs "$runs" "${passthrough[@]}" "$@" ;;
+  table)
+    [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+    build_harness || exit 1
+    harness table "$(realpath "$1")" "$capture" ;;
   analyzers)
     # Builds (or finds) the analyzers of each revision or folder given, and prints where they are.
     for what in "$@"; do
@@ -169,6 +175,6 @@ case "$command" in
   selftest)
     exec bash "$root/eng/cost/selftest.sh" ;;
   *)
-    sed -n '2,25p' "$0" >&2
+    sed -n '2,27p' "$0" >&2
     exit 2 ;;
 esac

@@ -56,5 +56,9 @@ check "A/B: B / A with its interval, the same warnings on both sides" "^\| Sampl
 median=$(grep -E '^\| Sample \|' <<<"$ab" | sed -E 's/.*\| ([0-9.]+)× \[.*/\1/')
 if awk -v m="$median" 'BEGIN { exit !(m > 0.5 && m < 2) }'; then echo "ok: the same build against itself: B / A = $median"; else echo "FAILED: the same build against itself gave B / A = $median" >&2; failed=1; fi
 
+check "A/B: the same diagnostics on both sides, compared in the warm-up round" "A and B report the same [0-9]+ diagnostics" "$(cat "$out/ab.log")"
+table="$(dotnet "$harness" table "$out/run.tsv")"
+check "table: the run's table recomputed from its raw runs" "^\| Sample \(3 rounds\) \| [0-9]+ \|" "$table"
+
 echo "cost self-test: $([ "$failed" -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - start )) s (load $(cut -d' ' -f1-3 /proc/loadavg))"
 exit "$failed"

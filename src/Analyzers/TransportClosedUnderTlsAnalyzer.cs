@@ -142,20 +142,23 @@ namespace CloseNotify.Analyzers
                 return new List<Diagnostic>();
             }
 
-            // Of the model's bodies, those TLS004 may need beyond its own: a method of another type that closes a socket, a
-            // caller that hands a stream to the method creating the SslStream.
+            // Of the model's bodies, those TLS004 may need beyond its own: a caller that hands a stream to the method creating
+            // the SslStream, a method of another type that closes a socket.
             var creating = new HashSet<ISymbol>(creations.Select(c => c.Body.Owner), SymbolEqualityComparer.Default);
-            var all = bodies.Concat(model.BodiesByType.Values.SelectMany(list => list)
-                    .Where(b => b.ClosesSocket || b.Edges.Any(e => e.Target.Symbol is IParameterSymbol { ContainingSymbol: { } method } && creating.Contains(method)))
-                    .Select(b => new MemberBody(b.Root, b.Owner)))
-                .OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
-            var index = new BodyIndex(all, flow.Symbols);
+            var modelBodies = model.BodiesByType.Values.SelectMany(list => list).Select(b => (Facts: b, Body: new MemberBody(b.Root, b.Owner)));
+            var callers = modelBodies.Where(b => b.Facts.Edges.Any(e => e.Target.Symbol is IParameterSymbol { ContainingSymbol: { } method } && creating.Contains(method)));
+            var closers = modelBodies.Where(b => b.Facts.ClosesSocket);
+            var index = new BodyIndex(InOrder(bodies), InOrder(callers.Select(b => b.Body)), InOrder(closers.Select(b => b.Body)), flow.Symbols);
             DebugTrace.Write($"end: index of {index.Bodies.Count} bodies at {watch.ElapsedMilliseconds} ms");
             var ordered = creations.OrderBy(c => c.Site.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(c => c.Site.SpanStart).ToList();
             var result = AcrossMembers.Analyze(flow.Symbols, model, ordered, index, compilation, reported, cancellationToken);
             DebugTrace.Write($"end: analyzed at {watch.ElapsedMilliseconds} ms");
             return result;
         }
+
+        /// <summary>Bodies in source order: what is reported, and in which order, does not depend on the driver's threads.</summary>
+        private static IEnumerable<MemberBody> InOrder(IEnumerable<MemberBody> bodies) =>
+            bodies.OrderBy(b => b.Root.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(b => b.Root.Syntax.SpanStart);
 
         private static void Feed(CompilationFlow flow, IEnumerable<MemberBody> bodies)
         {

@@ -37,7 +37,23 @@ namespace CloseNotify.Cost
                 throw new InvalidOperationException($"{path} holds no C# analyzer");
             }
 
+            TraceIfAsked(analyzers[0].GetType().Assembly);
             return analyzers.OrderBy(RuleOf, StringComparer.Ordinal).ToImmutableArray();
+        }
+
+        /// <summary>
+        /// With COST_TRACE=1, the phases TLS004 reports to its internal DebugTrace (the end of the compilation: index,
+        /// model, analysis) are printed to stderr with their times: where a rule's time goes, not only how much it is.
+        /// </summary>
+        private static void TraceIfAsked(Assembly assembly)
+        {
+            if (Environment.GetEnvironmentVariable("COST_TRACE") != "1"
+                || assembly.GetType("CloseNotify.Analyzers.Paths.DebugTrace")?.GetField("Sink", BindingFlags.Public | BindingFlags.Static) is not { } sink)
+            {
+                return;
+            }
+
+            sink.SetValue(null, new Action<string>(text => Console.Error.WriteLine($"  trace {Path.GetFileName(Path.GetDirectoryName(assembly.Location))}: {text}")));
         }
 
         /// <summary>The source generators of an analyzer assembly of the build (none when it holds only analyzers).</summary>

@@ -12,6 +12,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 //   snapshot <csc-dir> <library-dir>        copy a build's captured Csc arguments and the files they read
 //   run --capture <dir> --analyzers <dir>   compile alone, the floor and CloseNotify, interleaved: the cost table
 //   ab  --capture <dir> --a <dir> --b <dir> two builds of CloseNotify interleaved: B / A per library and rule
+//   table <raw.tsv> [<capture-dir>]         the run or ab table again from a raw file (e.g. of a run stopped early)
 // Common options: --runs N (counted rounds, default 15), --seed S, --concurrent (the driver's concurrent analysis and
 // a parallel compile, as csc; default one thread: steadier under load), --raw <file> (every run, tab-separated),
 // then the libraries (default: every folder of the capture).
@@ -26,6 +27,36 @@ if (args[0] == "snapshot")
     var count = CapturedCompilation.Snapshot(args[1], args[2], Console.Error);
     Console.Error.WriteLine($"  {count} compilations captured in {args[2]}");
     return count > 0 ? 0 : 1;
+}
+
+if (args[0] == "table" && args.Length >= 2)
+{
+    // The table again from a raw file (a run stopped early, or read differently): the counted rounds it holds.
+    var rawRuns = File.ReadLines(args[1]).Skip(1).Select(l => l.Split('\t'))
+        .Select(f => new Run(int.Parse(f[0], CultureInfo.InvariantCulture), f[1], f[2], f[3], f[4], double.Parse(f[5], CultureInfo.InvariantCulture), int.Parse(f[6], CultureInfo.InvariantCulture)))
+        .ToList();
+    var captureDir = args.Length >= 3 ? args[2] : null;
+    var tables = rawRuns.GroupBy(r => r.Library).Select(g =>
+    {
+        // A round is counted when it is complete: every compilation ran every variant (the last may have been cut short).
+        var expected = g.Select(r => (r.Compilation, r.Variant)).Distinct().Count();
+        var complete = g.Where(r => r.Round > 0 && r.Rule is "all" or "compile").GroupBy(r => r.Round).Where(r => r.Count() == expected).Select(r => r.Key).ToHashSet();
+        var counted = g.Where(r => complete.Contains(r.Round)).ToList();
+        return new LibraryResult($"{g.Key} ({complete.Count} rounds)", g.Select(r => r.Compilation).Distinct().Count(), "n/a", "n/a", counted, 0,
+            captureDir == null ? "n/a" : RealBuild(Path.Combine(captureDir, g.Key)));
+    }).ToList();
+    Console.WriteLine($"Recomputed from {Path.GetFullPath(args[1])} (complete counted rounds only; the load is in the run's log).");
+    Console.WriteLine();
+    if (rawRuns.Any(r => r.Variant == "compile"))
+    {
+        Report.Cost(Console.Out, tables);
+    }
+    else
+    {
+        Report.AB(Console.Out, tables);
+    }
+
+    return 0;
 }
 
 var options = new Dictionary<string, string>();
@@ -133,6 +164,11 @@ foreach (var library in libraries)
 
     var exceptionsBefore = runner.AnalyzerExceptions;
     var runs = runner.RunLibrary(library, replays, variants, rounds, Console.Error);
+    if (mode == "ab")
+    {
+        exitCode |= SameDiagnostics(library, replays, runner) ? 0 : 1;
+    }
+
     results.Add(new LibraryResult(library, replays.Count, loadBefore, Runner.Load(), runs, runner.AnalyzerExceptions - exceptionsBefore, RealBuild(Path.Combine(capture, library))));
 }
 
@@ -150,6 +186,29 @@ else
 }
 
 return results.Any(r => r.Exceptions > 0) ? 1 : exitCode;
+
+// A and B must report the same diagnostics (rule, file, line) on every compilation: an optimisation changes the time only.
+static bool SameDiagnostics(string library, IEnumerable<Replay> replays, Runner runner)
+{
+    var same = true;
+    foreach (var replay in replays)
+    {
+        var a = runner.WarmUpDiagnostics[(replay.Name, "A")];
+        var b = runner.WarmUpDiagnostics[(replay.Name, "B")];
+        var onlyA = a.Except(b).ToList();
+        var onlyB = b.Except(a).ToList();
+        if (onlyA.Count == 0 && onlyB.Count == 0 && a.Count == b.Count)
+        {
+            Console.Error.WriteLine($"  {library} {replay.Name}: A and B report the same {a.Count} diagnostics");
+            continue;
+        }
+
+        same = false;
+        Console.Error.WriteLine($"  {library} {replay.Name}: A and B DIFFER ({a.Count} → {b.Count}): only A: {string.Join("; ", onlyA)}; only B: {string.Join("; ", onlyB)}");
+    }
+
+    return same;
+}
 
 static string Describe(string folder)
 {

@@ -36,6 +36,10 @@ namespace CloseNotify.Cost
 
         public int AnalyzerExceptions { get; private set; }
 
+        /// <summary>The diagnostics of the warm-up round, per compilation and variant ("TLS004 file:line"), sorted: what
+        /// the ab mode compares (an optimisation must report exactly what A reports).</summary>
+        public Dictionary<(string Compilation, string Variant), List<string>> WarmUpDiagnostics { get; } = new Dictionary<(string, string), List<string>>();
+
         public List<Run> RunLibrary(string library, IReadOnlyList<Replay> replays, IReadOnlyList<Variant> variants, int rounds, TextWriter progress)
         {
             var runs = new List<Run>();
@@ -101,6 +105,13 @@ namespace CloseNotify.Cost
             {
                 AnalyzerExceptions += exceptions.Count;
                 Console.Error.WriteLine($"  {library} {replay.Name} {variant.Name}: {exceptions.Count} analyzer exceptions (AD0001), first: {exceptions[0]}");
+            }
+
+            if (round == 0)
+            {
+                WarmUpDiagnostics[(replay.Name, variant.Name)] = diagnostics
+                    .Select(d => $"{d.Id} {d.Location.GetLineSpan().Path}:{d.Location.GetLineSpan().StartLinePosition.Line + 1}")
+                    .OrderBy(d => d, StringComparer.Ordinal).ToList();
             }
 
             double total = 0;

@@ -30,15 +30,17 @@ namespace CloseNotify.Analyzers.Paths
         public static List<Diagnostic> Analyze(KnownSymbols symbols, FlowModel model, IReadOnlyList<TlsCreation> creations, BodyIndex index, Compilation compilation, ISet<Location> reported, CancellationToken cancellationToken)
         {
             var diagnostics = new List<Diagnostic>();
+            var watch = System.Diagnostics.Stopwatch.StartNew();
             var ownership = new TypeOwnership(model, compilation.Assembly);
             var scopes = TlsScope.Find(symbols, model, creations, index, ownership);
+            DebugTrace.Write($"across: {scopes.Count} scopes in {watch.ElapsedMilliseconds} ms");
             if (scopes.Count == 0)
             {
                 return diagnostics;
             }
 
             var graphs = new Dictionary<SyntaxNode, ControlFlowGraph?>();
-            var implementations = ScopeAnalysis.Implementations(index);
+            var implementations = new Dictionary<ISymbol, List<MemberBody>>(SymbolEqualityComparer.Default);
             var creating = new HashSet<SyntaxNode>(creations.Select(c => c.Body.Root.Syntax));
             var exception = compilation.GetTypeByMetadataName("System.Exception");
             foreach (var scope in scopes)
@@ -46,6 +48,7 @@ namespace CloseNotify.Analyzers.Paths
                 cancellationToken.ThrowIfCancellationRequested();
                 var analysis = new ScopeAnalysis(symbols, model, scope, index, graphs, implementations, exception);
                 new ScopeRun(analysis, creating, reported, diagnostics).Run();
+                DebugTrace.Write($"across: scope {scope.Type.Name} run at {watch.ElapsedMilliseconds} ms");
             }
 
             return diagnostics;

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using CloseNotify.Analyzers.Flow;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.FlowAnalysis;
@@ -110,8 +111,16 @@ namespace CloseNotify.Analyzers.Paths
         }
 
         /// <summary>Every body of the compilation a call of <paramref name="method"/> may run: its own, its overrides, its implementations.</summary>
-        public List<MemberBody> BodiesOf(IMethodSymbol method) =>
-            _implementations.TryGetValue(method.OriginalDefinition, out var bodies) ? bodies : new List<MemberBody>();
+        public List<MemberBody> BodiesOf(IMethodSymbol method)
+        {
+            method = method.OriginalDefinition;
+            if (!_implementations.TryGetValue(method, out var bodies))
+            {
+                _implementations.Add(method, bodies = FindBodies(method));
+            }
+
+            return bodies;
+        }
 
         private CallSummary SummaryOf(IMethodSymbol method, MemberBody body)
         {
@@ -141,47 +150,38 @@ namespace CloseNotify.Analyzers.Paths
             }
         }
 
-        /// <summary>For each method with a body, the bodies a call of it may run (itself, overrides, implementations).</summary>
-        public static Dictionary<ISymbol, List<MemberBody>> Implementations(BodyIndex index)
+        /// <summary>The bodies of the index a call of <paramref name="method"/> may run: its own, its overrides, its
+        /// implementations (found once per method asked about).</summary>
+        private List<MemberBody> FindBodies(IMethodSymbol method)
         {
-            var map = new Dictionary<ISymbol, List<MemberBody>>(SymbolEqualityComparer.Default);
-            foreach (var body in index.Bodies)
+            var found = new List<MemberBody>();
+            var isInterface = method.ContainingType?.TypeKind == TypeKind.Interface;
+            foreach (var body in Index.Bodies)
             {
-                if (body.Owner is not IMethodSymbol method)
+                if (body.Owner is not IMethodSymbol candidate || body.Root is not (IMethodBodyOperation or IConstructorBodyOperation or IBlockOperation))
                 {
                     continue;
                 }
 
-                Add(method, body);
-                for (var overridden = method.OverriddenMethod; overridden != null; overridden = overridden.OverriddenMethod)
+                var runs = SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, method);
+                for (var overridden = candidate.OverriddenMethod; !runs && overridden != null; overridden = overridden.OverriddenMethod)
                 {
-                    Add(overridden, body);
+                    runs = SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, method);
                 }
 
-                foreach (var face in method.ContainingType.AllInterfaces)
+                if (!runs && isInterface && candidate.Name == method.Name && candidate.ContainingType.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i.OriginalDefinition, method.ContainingType!.OriginalDefinition)))
                 {
-                    foreach (var member in face.GetMembers(method.Name))
-                    {
-                        if (member is IMethodSymbol interfaceMethod
-                            && SymbolEqualityComparer.Default.Equals(method.ContainingType.FindImplementationForInterfaceMember(interfaceMethod)?.OriginalDefinition, method.OriginalDefinition))
-                        {
-                            Add(interfaceMethod, body);
-                        }
-                    }
+                    runs = candidate.ContainingType.FindImplementationForInterfaceMember(method) is { } implementation
+                        && SymbolEqualityComparer.Default.Equals(implementation.OriginalDefinition, candidate.OriginalDefinition);
+                }
+
+                if (runs)
+                {
+                    found.Add(body);
                 }
             }
 
-            return map;
-
-            void Add(IMethodSymbol key, MemberBody body)
-            {
-                if (!map.TryGetValue(key.OriginalDefinition, out var list))
-                {
-                    map.Add(key.OriginalDefinition, list = new List<MemberBody>());
-                }
-
-                list.Add(body);
-            }
+            return found;
         }
     }
 }

@@ -91,60 +91,15 @@ namespace CloseNotify.Analyzers.Paths
 
         private void Collect(IOperation root)
         {
-            foreach (var operation in root.Descendants())
-            {
-                switch (operation)
-                {
-                    case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when Member(initializer.Value) is { } copied:
-                        _aliases[declarator.Symbol] = copied;
-                        break;
-                    case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when Member(assignment.Value) is { } assigned:
-                        _aliases[local.Local] = assigned;
-                        break;
-                    case IIsPatternOperation { Pattern: var pattern } isPattern when BodyFactCollector.DeclaredBy(pattern) is { } declared && Member(isPattern.Value) is { } tested:
-                        _aliases[declared] = tested;
-                        break;
-                }
-            }
-
             DeadSides = Paths == null ? null : new NoSession(Paths, root, IsHolder);
-            foreach (var operation in root.Descendants())
+            foreach (var child in root.ChildOperations)
             {
-                var point = default(PathPoint);
-                if (Paths == null ? InFunction(operation, root) : !Paths.TryLocate(operation.Syntax, out point))
-                {
-                    // In a lambda or a local function: it runs when it is called, not here. A close of the owner there still
-                    // says the body may close it.
-                    MayCloseOwner |= operation is IInvocationOperation lambdaCall && ClosesOwner(lambdaCall);
-                    continue;
-                }
-
-                switch (operation)
-                {
-                    case IInvocationOperation call:
-                        VisitCall(call, point);
-                        break;
-                    case IObjectCreationOperation creation when PassesHolder(creation.Arguments):
-                        Stop(point, operation);
-                        break;
-                    case IReturnOperation { ReturnedValue: { } returned } when IsHolder(returned):
-                        Stop(point, operation);
-                        break;
-                    case ISimpleAssignmentOperation assignment when IsHolder(assignment.Value) && assignment.Target is not ILocalReferenceOperation && !IsOwner(assignment.Target):
-                        // Handed to another object: it may be closed from there.
-                        Stop(point, operation);
-                        break;
-                    case ISimpleAssignmentOperation assignment when IsHolder(assignment.Target):
-                        // Replaced or dropped here: what it held is out of this walk's sight (a new stream is no close).
-                        Stops.Add(point);
-                        break;
-                }
+                Walk(child, inFunction: false);
             }
 
             // Disposals as the graph runs them: the Dispose at the end of a using has no call in the source.
             if (Paths == null)
             {
-                MayCloseOwner |= HasUsingOfOwner(root);
                 return;
             }
 
@@ -157,6 +112,76 @@ namespace CloseNotify.Analyzers.Paths
                 }
             }
         }
+
+        /// <summary>One pass in source order: copies are known before their uses. Lambdas and local functions run when they
+        /// are called, not here: what they do only counts for "may this body close the TLS stream".</summary>
+        private void Walk(IOperation operation, bool inFunction)
+        {
+            NoteAlias(operation);
+            if (inFunction)
+            {
+                MayCloseOwner |= operation is IInvocationOperation lambdaCall && ClosesOwner(lambdaCall);
+            }
+            else if (Paths == null)
+            {
+                Visit(operation, default);
+                MayCloseOwner |= operation is IUsingOperation { Resources: var resource } && (IsOwner(resource) || DeclaresOwner(resource))
+                    || (operation is IUsingDeclarationOperation declaration && DeclaresOwner(declaration.DeclarationGroup));
+            }
+            else if (Paths.TryLocate(operation.Syntax, out var point))
+            {
+                Visit(operation, point);
+            }
+
+            var nested = inFunction || operation is IAnonymousFunctionOperation or ILocalFunctionOperation;
+            foreach (var child in operation.ChildOperations)
+            {
+                Walk(child, nested);
+            }
+        }
+
+        private void NoteAlias(IOperation operation)
+        {
+            switch (operation)
+            {
+                case IVariableDeclaratorOperation { Initializer: { } initializer } declarator when Member(initializer.Value) is { } copied:
+                    _aliases[declarator.Symbol] = copied;
+                    break;
+                case ISimpleAssignmentOperation { Target: ILocalReferenceOperation local } assignment when Member(assignment.Value) is { } assigned:
+                    _aliases[local.Local] = assigned;
+                    break;
+                case IIsPatternOperation { Pattern: var pattern } isPattern when BodyFactCollector.DeclaredBy(pattern) is { } declared && Member(isPattern.Value) is { } tested:
+                    _aliases[declared] = tested;
+                    break;
+            }
+        }
+
+        private void Visit(IOperation operation, PathPoint point)
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call:
+                    VisitCall(call, point);
+                    break;
+                case IObjectCreationOperation creation when PassesHolder(creation.Arguments):
+                    Stop(point, operation);
+                    break;
+                case IReturnOperation { ReturnedValue: { } returned } when IsHolder(returned):
+                    Stop(point, operation);
+                    break;
+                case ISimpleAssignmentOperation assignment when IsHolder(assignment.Value) && assignment.Target is not ILocalReferenceOperation && !IsOwner(assignment.Target):
+                    // Handed to another object: it may be closed from there.
+                    Stop(point, operation);
+                    break;
+                case ISimpleAssignmentOperation assignment when IsHolder(assignment.Target):
+                    // Replaced or dropped here: what it held is out of this walk's sight (a new stream is no close).
+                    Stops.Add(point);
+                    break;
+            }
+        }
+
+        private bool DeclaresOwner(IOperation resource) =>
+            resource is IVariableDeclarationGroupOperation group && group.Declarations.Any(d => d.Declarators.Any(v => v.Initializer != null && IsOwner(v.Initializer.Value)));
 
         private void VisitCall(IInvocationOperation call, PathPoint point)
         {
@@ -226,34 +251,6 @@ namespace CloseNotify.Analyzers.Paths
         }
 
         private IOperation Resolve(IOperation operation) => Paths?.Resolve(operation) ?? operation;
-
-        /// <summary>Inside a lambda or local function of the body (scanned without a graph: the graph would not locate it).</summary>
-        private static bool InFunction(IOperation operation, IOperation root)
-        {
-            for (var current = operation.Parent; current != null && current != root; current = current.Parent)
-            {
-                if (current is IAnonymousFunctionOperation or ILocalFunctionOperation)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        private bool HasUsingOfOwner(IOperation root)
-        {
-            foreach (var operation in root.Descendants())
-            {
-                if (operation is IUsingOperation { Resources: var resource } && (IsOwner(resource)
-                    || (resource is IVariableDeclarationGroupOperation group && group.Declarations.Any(d => d.Declarators.Any(v => v.Initializer != null && IsOwner(v.Initializer.Value))))))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
 
         private static bool PassesException(IInvocationOperation call, INamedTypeSymbol? exception)
         {
