@@ -126,7 +126,9 @@ namespace CloseNotify.Runtime.Tests
         {
             await using var pair = await TlsPair.ConnectAsync(new PairOptions());
 
-            // The peer does not read: the first write fills the socket buffers and stays pending.
+            // The peer stops reading: the first write fills the socket buffers and stays pending (a peer that reads
+            // lets it finish first on a quiet machine, and the second write then succeeds).
+            pair.Peer.StopReading();
             var pending = pair.Ours.WriteAsync(new byte[16 * 1024 * 1024]).AsTask();
             var error = await Bounded.Catch(() => pair.Ours.WriteAsync(new byte[1]).AsTask());
 
