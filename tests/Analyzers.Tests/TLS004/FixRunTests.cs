@@ -1,9 +1,6 @@
 // TLS004's cross-type fix, run: the fixed code (and, as the control, the code before the fix) compiled and driven against
 // the CloseNotify.Testing peer on loopback, which records whether the connection ended with close_notify.
 using System;
-using System.Net;
-using System.Net.Sockets;
-using System.Reflection;
 using System.Threading.Tasks;
 using CloseNotify.Testing;
 using Microsoft.CodeAnalysis.CSharp;
@@ -13,8 +10,6 @@ namespace CloseNotify.Analyzers.Tests.TLS004
 {
     public class FixRunTests
     {
-        private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
-
         // Kick shuts the session's socket down, then disposes the session, whose Dispose sends close_notify: too late before
         // the fix (the transport is gone: the peer sees a FIN without close_notify), in time after it.
         [Theory]
@@ -36,29 +31,10 @@ namespace CloseNotify.Analyzers.Tests.TLS004
         /// session with its SessionManager, and returns how the peer saw the connection end.</summary>
         private static async Task<PeerCloseReport> KickAsync(byte[] image)
         {
-            var assembly = Assembly.Load(image);
-            var sessionType = assembly.GetType("Session", throwOnError: true)!;
-            var managerType = assembly.GetType("SessionManager", throwOnError: true)!;
-
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            await using var peer = TlsPeer.StartClient((IPEndPoint)listener.LocalEndpoint);
-            using var socket = await listener.AcceptSocketAsync().WaitAsync(Bound);
-            var session = (IDisposable)Activator.CreateInstance(sessionType, socket)!;
-            try
-            {
-                await ((Task)sessionType.GetMethod("StartAsync")!.Invoke(session, new object[] { PeerCertificate.Shared.Certificate })!).WaitAsync(Bound);
-                await peer.WaitForHandshakeAsync().WaitAsync(Bound);
-                await ((Task)sessionType.GetMethod("SendAsync")!.Invoke(session, new object[] { new byte[] { 1, 2, 3 } })!).WaitAsync(Bound);
-                Assert.Equal(new byte[] { 1, 2, 3 }, await peer.ReceiveAsync(3));
-
-                managerType.GetMethod("Kick")!.Invoke(Activator.CreateInstance(managerType), new object[] { session });
-                return await peer.WaitForCloseAsync(Bound);
-            }
-            finally
-            {
-                session.Dispose();
-            }
+            await using var run = await PeerSession.StartAsync(image);
+            var managerType = run.Type.Assembly.GetType("SessionManager", throwOnError: true)!;
+            managerType.GetMethod("Kick")!.Invoke(Activator.CreateInstance(managerType), new object[] { run.Session });
+            return await run.Peer.WaitForCloseAsync(PeerSession.Bound);
         }
     }
 }
