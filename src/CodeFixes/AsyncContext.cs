@@ -44,34 +44,6 @@ namespace CloseNotify.CodeFixes
         public static bool IsCleanup(SyntaxNode node, SemanticModel model, CancellationToken cancellationToken) =>
             CleanupContext.For(model.Compilation).IsCleanup(node, model, cancellationToken);
 
-        /// <summary>The code's own surroundings only, for callers without a semantic model: a Dispose/DisposeAsync/…Cleanup
-        /// method, a finally or catch block. Prefer the overload with the model, which also sees callers and callbacks.</summary>
-        public static bool IsCleanup(SyntaxNode node)
-        {
-            foreach (var ancestor in node.Ancestors())
-            {
-                switch (ancestor)
-                {
-                    case FinallyClauseSyntax:
-                    case CatchClauseSyntax:
-                        return true;
-                    case AnonymousFunctionExpressionSyntax:
-                    case LocalFunctionStatementSyntax:
-                        continue;
-                    case MethodDeclarationSyntax method:
-                        return IsCleanupName(method.Identifier.ValueText);
-                    case MemberDeclarationSyntax:
-                        return false;
-                }
-            }
-
-            return false;
-        }
-
-        // Npgsql's connector closes its TLS stream in a `Cleanup()` that its Close and Break paths rely on not throwing.
-        private static bool IsCleanupName(string name) =>
-            name.StartsWith("Dispose", System.StringComparison.Ordinal) || name.EndsWith("Cleanup", System.StringComparison.OrdinalIgnoreCase);
-
         /// <summary>Library code that writes ConfigureAwait(false) on its awaits gets it on the inserted one too.</summary>
         public static bool UsesConfigureAwaitFalse(SyntaxNode node)
         {

@@ -182,7 +182,7 @@ namespace CloseNotify.CodeFixes
                 return false;
             }
 
-            var sourceName = FreeName(model, loop.SpanStart, "drainTimeout");
+            var sourceName = FreshNames.Unique(model, loop, "drainTimeout");
             var token = MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, IdentifierName(sourceName), IdentifierName("Token"));
             var arguments = read.ArgumentList.Arguments;
             var tokenIndex = method.Parameters.IndexOf(method.Parameters.FirstOrDefault(p => p.Type.Name == "CancellationToken")!);
@@ -207,16 +207,5 @@ namespace CloseNotify.CodeFixes
         private static bool HasTokenOverload(IMethodSymbol method) =>
             method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(m =>
                 m.Parameters.Length == method.Parameters.Length + 1 && m.Parameters.Last().Type.Name == "CancellationToken");
-
-        private static string FreeName(SemanticModel model, int position, string name)
-        {
-            var candidate = name;
-            for (var i = 2; model.LookupSymbols(position, name: candidate).Any(); i++)
-            {
-                candidate = name + i;
-            }
-
-            return candidate;
-        }
     }
 }
