@@ -151,7 +151,8 @@ namespace CloseNotify.Analyzers.Paths
                     local = declarator.Symbol;
                     break;
                 case ISimpleAssignmentOperation assignment when assignment.Value == value:
-                    if (OperationHelpers.ReferencedSymbol(assignment.Target) is { } target)
+                    // A member of this, or of another object (_protocol.Framer = new Framer(_stream)).
+                    if ((OperationHelpers.ReferencedSymbol(assignment.Target) ?? (assignment.Target as IMemberReferenceOperation)?.Member) is { } target)
                     {
                         if (target is IFieldSymbol or IPropertySymbol)
                         {

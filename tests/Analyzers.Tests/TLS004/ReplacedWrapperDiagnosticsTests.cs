@@ -204,6 +204,49 @@ sealed class Session : IDisposable
     }
 }", version);
 
+        // The owner is made empty and given its first wrapper, over the transport, through the same property.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_first_wrapper_given_through_the_property_itself(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + Framer + @"
+sealed class Protocol : IDisposable
+{
+    private Framer _framer;
+
+    public Framer Framer
+    {
+        get { return _framer; }
+        set
+        {
+            _framer?.Dispose();
+            _framer = value;
+        }
+    }
+
+    public void Dispose() => _framer?.Dispose();
+}
+
+sealed class Connection : IDisposable
+{
+    private readonly Protocol _protocol = new Protocol();
+    private Stream _stream;
+
+    public void Open(Stream transport)
+    {
+        _stream = transport;
+        _protocol.Framer = new Framer(_stream);
+    }
+
+    public async Task UpgradeAsync(System.Security.Cryptography.X509Certificates.X509Certificate certificate)
+    {
+        var ssl = new SslStream(_stream);
+        await ssl.AuthenticateAsServerAsync(certificate);
+        {|TLS004:_protocol.Framer = new Framer(ssl)|};
+    }
+
+    public void Dispose() => _protocol.Dispose();
+}", version);
+
         // As a real build runs it: TLS001 beside it feeds the flow model.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
