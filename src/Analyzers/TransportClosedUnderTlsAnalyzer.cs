@@ -201,7 +201,7 @@ namespace CloseNotify.Analyzers
 
                 var events = new TransportEvents(symbols, paths, aliases, transports, body.Owner.ContainingType);
                 events.Collect(root);
-                var noSession = new NoSession(paths, root, o => IsAlias(o, aliases));
+                var noSession = new NoSession(symbols, paths, root, o => IsAlias(o, aliases));
                 foreach (var start in events.Uses)
                 {
                     foreach (var index in paths.Reached(start, events.ClosePoints, events.Stops, noSession.DeadSide, targetsStop: true))

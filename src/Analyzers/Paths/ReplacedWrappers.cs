@@ -191,7 +191,7 @@ namespace CloseNotify.Analyzers.Paths
             var aliases = StreamAliases.Of(root, ssl);
             var events = new TransportEvents(symbols, paths, aliases, new HashSet<ISymbol>(SymbolEqualityComparer.Default), creation.Body.Owner.ContainingType);
             events.Collect(root);
-            var noSession = new NoSession(paths, root, o => OperationHelpers.ReferencedSymbol(o) is { } symbol && aliases.Contains(symbol));
+            var noSession = new NoSession(symbols, paths, root, o => OperationHelpers.ReferencedSymbol(o) is { } symbol && aliases.Contains(symbol));
             foreach (var (assignment, wrapper, transport) in hits)
             {
                 if (!paths.TryLocate(assignment.Syntax, out var target))
