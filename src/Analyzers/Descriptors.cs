@@ -174,6 +174,19 @@ namespace CloseNotify.Analyzers
             helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls),
             customTags: WellKnownDiagnosticTags.CompilationEnd);
 
+        /// <summary>TLS004 through a property setter of another type: the upgrade gives an owner a new wrapper over the TLS
+        /// stream, and the setter disposes the wrapper it replaces, which owns the TLS stream's transport (compilation end).</summary>
+        public static readonly DiagnosticDescriptor TransportClosedUnderTlsBySetter = new DiagnosticDescriptor(
+            RuleIdentifiers.TransportClosedUnderTls,
+            title: TransportClosedUnderTls.Title,
+            messageFormat: "Setting '{0}' disposes the {1} it replaces, which closes '{2}' under '{3}': the TLS stream's transport is gone right after its handshake, and no close_notify can follow; let the replaced {1} leave '{2}' open, or do not dispose it there",
+            category: Reliability,
+            defaultSeverity: DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            description: TransportClosedUnderTls.Description,
+            helpLinkUri: RuleIdentifiers.GetHelpUri(RuleIdentifiers.TransportClosedUnderTls),
+            customTags: WellKnownDiagnosticTags.CompilationEnd);
+
         public static readonly DiagnosticDescriptor WriteAfterShutdown = new DiagnosticDescriptor(
             RuleIdentifiers.WriteAfterShutdown,
             title: "Write after the TLS shutdown",

@@ -39,7 +39,7 @@ namespace CloseNotify.Analyzers
         public const string InstanceProperty = "Instance";
 
         public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
-            ImmutableArray.Create(Descriptors.TransportClosedUnderTls, Descriptors.TransportClosedUnderTlsAcrossMethods);
+            ImmutableArray.Create(Descriptors.TransportClosedUnderTls, Descriptors.TransportClosedUnderTlsAcrossMethods, Descriptors.TransportClosedUnderTlsBySetter);
 
         public override void Initialize(AnalysisContext context)
         {
@@ -201,7 +201,7 @@ namespace CloseNotify.Analyzers
 
                 var events = new TransportEvents(symbols, paths, aliases, transports, body.Owner.ContainingType);
                 events.Collect(root);
-                var noSession = new NoSession(paths, root, o => IsAlias(o, aliases));
+                var noSession = new NoSession(symbols, paths, root, o => IsAlias(o, aliases));
                 foreach (var start in events.Uses)
                 {
                     foreach (var index in paths.Reached(start, events.ClosePoints, events.Stops, noSession.DeadSide, targetsStop: true))
@@ -217,10 +217,11 @@ namespace CloseNotify.Analyzers
         }
 
         /// <summary>The variable or field the new SslStream goes into; null when it goes straight elsewhere (an argument, a return).</summary>
-        private static ISymbol? TlsTarget(IObjectCreationOperation creation)
+        internal static ISymbol? TlsTarget(IObjectCreationOperation creation)
         {
+            // Through conversions, and through the branches of a choice: var ssl = certificates == null ? new SslStream(a) : new SslStream(a, ...).
             IOperation value = creation;
-            while (value.Parent is IConversionOperation)
+            while (value.Parent is IConversionOperation || (value.Parent is IConditionalOperation choice && choice.Condition != value))
             {
                 value = value.Parent;
             }

@@ -5,42 +5,61 @@ using Microsoft.CodeAnalysis.Operations;
 namespace CloseNotify.Analyzers.Flow
 {
     /// <summary>
-    /// Conditions that say a tracked stream's handshake failed without an exception (issue 26, shape 6): the handshake task
-    /// lost a race against a timer (<c>await Task.WhenAny(handshake, Task.Delay(t)) != handshake</c>), was found faulted
-    /// or cancelled (<c>IsFaulted</c>, <c>Status</c>, <c>!IsCompletedSuccessfully</c>, <c>!handshake.Wait(t)</c>), or the
-    /// stream is not authenticated (<c>!ssl.IsAuthenticated</c>). On that side of the condition the stream owes no
-    /// close_notify: a TLS session that never started cannot be closed with one.
+    /// The one answer to "did the handshake fail without an exception?" (issue 26, shape 6), for TLS001's walk of the
+    /// operation tree and TLS004's walks of control-flow graphs (<c>Paths.NoSession</c>): the conditions that say a tracked
+    /// stream's handshake failed: the handshake task lost a race against a timer (<c>await Task.WhenAny(handshake,
+    /// Task.Delay(t)) != handshake</c>, <c>winner == timer</c>), was found faulted or cancelled (<c>IsFaulted</c>,
+    /// <c>Status</c>, <c>Exception != null</c>, <c>!IsCompletedSuccessfully</c>, <c>!handshake.Wait(t)</c>), or the stream
+    /// is not authenticated (<c>!ssl.IsAuthenticated</c>). On that side of the condition the stream owes no close_notify:
+    /// a TLS session that never started cannot be closed with one. Which stream an expression names, and what a
+    /// control-flow graph's capture stands for, the caller says.
     /// </summary>
     internal sealed class HandshakeOutcomes
     {
         private readonly KnownSymbols _symbols;
-        private readonly EntityTable _entities;
         private readonly IOperation _body;
+        private readonly System.Func<IOperation?, int> _streamOf;
+        private readonly System.Func<int, ulong> _groupOf;
+        private readonly System.Func<IOperation, IOperation> _resolve;
+        private readonly bool _oneStream;
         private Dictionary<ISymbol, int>? _tasks;
         private Dictionary<ISymbol, (int Entity, List<ISymbol> Others)>? _winners;
+        private HashSet<ISymbol>? _timers;
 
-        public HandshakeOutcomes(KnownSymbols symbols, EntityTable entities, IOperation body)
+        private HandshakeOutcomes(KnownSymbols symbols, IOperation body, System.Func<IOperation?, int> streamOf, System.Func<int, ulong> groupOf, System.Func<IOperation, IOperation> resolve, bool oneStream)
         {
             _symbols = symbols;
-            _entities = entities;
             _body = body;
+            _streamOf = streamOf;
+            _groupOf = groupOf;
+            _resolve = resolve;
+            _oneStream = oneStream;
         }
+
+        /// <summary>For TLS001's walk: the streams are the entities of the table, their groups fail together.</summary>
+        public static HandshakeOutcomes ForEntities(KnownSymbols symbols, EntityTable entities, IOperation body) =>
+            new HandshakeOutcomes(symbols, body, entities.IndexOf, entities.GroupOf, operation => operation, oneStream: false);
+
+        /// <summary>For a walk of one TLS stream over a control-flow graph (TLS004): <paramref name="isTracked"/> says whether
+        /// an expression is the stream, <paramref name="resolve"/> what a flow capture stands for; the answer is bit 0.</summary>
+        public static HandshakeOutcomes ForOneStream(KnownSymbols symbols, IOperation body, System.Func<IOperation, bool> isTracked, System.Func<IOperation, IOperation> resolve) =>
+            new HandshakeOutcomes(symbols, body, operation => operation != null && isTracked(resolve(operation)) ? 0 : -1, _ => 1UL, resolve, oneStream: true);
 
         /// <summary>The names whose handshake failed where the condition is true, and where it is false.</summary>
         public (ulong WhenTrue, ulong WhenFalse) Failed(IOperation condition)
         {
-            switch (OperationHelpers.StripConversions(condition))
+            switch (Resolved(condition))
             {
                 case IPropertyReferenceOperation { Property.Name: "IsAuthenticated" or "IsEncrypted" } property
-                    when IsAuthenticatedStreamMember(property.Property) && _entities.IndexOf(property.Instance) is var stream && stream >= 0:
-                    return (0, _entities.GroupOf(stream));
+                    when IsAuthenticatedStreamMember(property.Property) && _streamOf(property.Instance) is var stream && stream >= 0:
+                    return (0, _groupOf(stream));
                 case IPropertyReferenceOperation { Property.Name: "IsFaulted" or "IsCanceled" } property when Handshake(property.Instance) is var faulted && faulted >= 0:
-                    return (_entities.GroupOf(faulted), 0);
+                    return (_groupOf(faulted), 0);
                 case IPropertyReferenceOperation { Property.Name: "IsCompletedSuccessfully" } property when Handshake(property.Instance) is var succeeded && succeeded >= 0:
-                    return (0, _entities.GroupOf(succeeded));
+                    return (0, _groupOf(succeeded));
                 case IInvocationOperation { TargetMethod.Name: "Wait", TargetMethod.ReturnType.SpecialType: SpecialType.System_Boolean } wait
                     when Handshake(wait.Instance) is var waited && waited >= 0:
-                    return (0, _entities.GroupOf(waited));
+                    return (0, _groupOf(waited));
                 case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals } comparison:
                     var (whenEqual, whenDifferent) = Compared(comparison.LeftOperand, comparison.RightOperand);
                     return comparison.OperatorKind == BinaryOperatorKind.Equals ? (whenEqual, whenDifferent) : (whenDifferent, whenEqual);
@@ -52,7 +71,7 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>A switch section of <c>switch (handshake.Status)</c> for Faulted or Canceled: the names whose handshake failed there.</summary>
         public ulong FailedInSection(IOperation switchValue, ISwitchCaseOperation section)
         {
-            if (OperationHelpers.StripConversions(switchValue) is not IPropertyReferenceOperation { Property.Name: "Status" } status)
+            if (Resolved(switchValue) is not IPropertyReferenceOperation { Property.Name: "Status" } status)
             {
                 return 0;
             }
@@ -71,19 +90,21 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
-            return section.Clauses.IsEmpty ? 0 : _entities.GroupOf(task);
+            return section.Clauses.IsEmpty ? 0 : _groupOf(task);
         }
 
         /// <summary>(failed when equal, failed when different) for <c>a == b</c>.</summary>
         private (ulong WhenEqual, ulong WhenDifferent) Compared(IOperation left, IOperation right)
         {
+            left = Resolved(left);
+            right = Resolved(right);
             // handshake.Status == TaskStatus.Faulted; handshake.Exception != null.
             foreach (var (status, constant) in new[] { (left, right), (right, left) })
             {
                 if (OperationHelpers.StripConversions(status) is IPropertyReferenceOperation { Property.Name: "Status" or "Exception" } property
                     && Handshake(property.Instance) is var task && task >= 0)
                 {
-                    var group = _entities.GroupOf(task);
+                    var group = _groupOf(task);
                     if (property.Property.Name == "Exception")
                     {
                         return constant.ConstantValue is { HasValue: true, Value: null } ? (0UL, group) : (0UL, 0UL);
@@ -98,7 +119,7 @@ namespace CloseNotify.Analyzers.Flow
             {
                 if (Race(race) is var (entity, others) && entity >= 0)
                 {
-                    var group = _entities.GroupOf(entity);
+                    var group = _groupOf(entity);
                     if (Handshake(other) == entity)
                     {
                         return (0, group);
@@ -111,13 +132,58 @@ namespace CloseNotify.Analyzers.Flow
                 }
             }
 
+            // winner == timer, where the winner's race is not known here: a local assigned Task.Delay lost or won a race, and
+            // of one tracked stream, that is the stream's handshake (a walk of many streams cannot tell which).
+            foreach (var (timer, other) in new[] { (left, right), (right, left) })
+            {
+                if (_oneStream && Tuples.PlaceSymbol(timer) is ILocalSymbol local && Timers().Contains(local) && other.ConstantValue is not { HasValue: true })
+                {
+                    return (_groupOf(0), 0);
+                }
+            }
+
+            // handshake == task: the task that finished first (of a race this method does not show) is the handshake.
+            foreach (var (handshake, other) in new[] { (left, right), (right, left) })
+            {
+                if (_oneStream && Handshake(handshake) is var entity && entity >= 0 && Handshake(other) < 0 && other.Type is { Name: "Task" } && other.ConstantValue is not { HasValue: true })
+                {
+                    return (0, _groupOf(entity));
+                }
+            }
+
             return (0, 0);
         }
+
+        /// <summary>Locals assigned <c>Task.Delay(...)</c>: the timer of a race.</summary>
+        private HashSet<ISymbol> Timers()
+        {
+            if (_timers == null)
+            {
+                _timers = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+                foreach (var operation in _body.Descendants())
+                {
+                    if (operation is IVariableDeclaratorOperation { Initializer: { } initializer } declarator
+                        && OperationHelpers.StripConversions(initializer.Value) is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } })
+                    {
+                        _timers.Add(declarator.Symbol);
+                    }
+                    else if (operation is ISimpleAssignmentOperation { Target: ILocalReferenceOperation target } assignment
+                        && OperationHelpers.StripConversions(assignment.Value) is IInvocationOperation { TargetMethod: { Name: "Delay", IsStatic: true, ContainingType.Name: "Task" } })
+                    {
+                        _timers.Add(target.Local);
+                    }
+                }
+            }
+
+            return _timers;
+        }
+
+        private IOperation Resolved(IOperation operation) => OperationHelpers.StripConversions(_resolve(OperationHelpers.StripConversions(operation)!))!;
 
         /// <summary>The tracked stream whose handshake task this is (a local assigned <c>ssl.AuthenticateAs...Async(...)</c>), or -1.</summary>
         private int Handshake(IOperation? operation)
         {
-            operation = Tuples.Unwrap(operation);
+            operation = Tuples.Unwrap(operation == null ? null : Resolved(operation));
             if (operation is IInvocationOperation invocation)
             {
                 return HandshakeOf(invocation);
@@ -136,7 +202,7 @@ namespace CloseNotify.Analyzers.Flow
         /// handshake runs in it and the other tasks of the race.</summary>
         private (int Entity, List<ISymbol> Others) Race(IOperation operation)
         {
-            var value = Tuples.Unwrap(operation);
+            var value = Tuples.Unwrap(Resolved(operation));
             if (value is IInvocationOperation invocation && IsWhenAny(invocation))
             {
                 return RaceOf(invocation);
@@ -210,7 +276,7 @@ namespace CloseNotify.Analyzers.Flow
 
         private int HandshakeOf(IInvocationOperation invocation) =>
             invocation.TargetMethod.Name.StartsWith("AuthenticateAs", System.StringComparison.Ordinal) && IsAuthenticatedStreamMember(invocation.TargetMethod)
-                ? _entities.IndexOf(OperationHelpers.ResolveReceiver(invocation.Instance))
+                ? _streamOf(OperationHelpers.ResolveReceiver(invocation.Instance))
                 : -1;
 
         /// <summary>Task or Task&lt;T&gt; (a handshake task, or the winner of a race): the only locals worth a scan.</summary>

@@ -36,7 +36,7 @@ namespace CloseNotify.Analyzers.Flow
         public StreamState? Run(IOperation body, StreamState entry)
         {
             _exit = null;
-            _handshakes = new HandshakeOutcomes(_symbols, _entities, body);
+            _handshakes = HandshakeOutcomes.ForEntities(_symbols, _entities, body);
             var end = VisitStatement(body, entry);
             return StreamState.Join(_exit, end);
         }

@@ -32,6 +32,7 @@ namespace CloseNotify.Analyzers.Paths
             var diagnostics = new List<Diagnostic>();
             var watch = System.Diagnostics.Stopwatch.StartNew();
             var ownership = new TypeOwnership(model, compilation.Assembly);
+            ReplacedWrappers.Analyze(symbols, model, creations, index, ownership, compilation, reported, diagnostics, cancellationToken);
             var scopes = TlsScope.Find(symbols, model, creations, index, ownership);
             DebugTrace.Write($"across: {scopes.Count} scopes in {watch.ElapsedMilliseconds} ms");
             if (scopes.Count == 0)

@@ -98,6 +98,18 @@ namespace CloseNotify.Analyzers.Paths
             }
         }
 
+        /// <summary>The object creations in the bodies of <paramref name="type"/>'s hierarchy (wrappers made over its members).</summary>
+        public IEnumerable<(MemberBody Body, IObjectCreationOperation Creation)> CreationsIn(INamedTypeSymbol type)
+        {
+            foreach (var facts in FactsFor(type))
+            {
+                foreach (var pair in facts.Creations)
+                {
+                    yield return pair;
+                }
+            }
+        }
+
         /// <summary>The invocations of the delegate a parameter, field or property holds.</summary>
         public IEnumerable<(MemberBody Body, IInvocationOperation Call)> InvocationsOf(ISymbol holder)
         {

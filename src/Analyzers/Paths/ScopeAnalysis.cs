@@ -66,26 +66,31 @@ namespace CloseNotify.Analyzers.Paths
         {
             if (!_graphs.TryGetValue(body.Root.Syntax, out var graph))
             {
-                try
-                {
-                    graph = body.Root switch
-                    {
-                        IMethodBodyOperation method => ControlFlowGraph.Create(method),
-                        IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor),
-                        IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block),
-                        _ => null,
-                    };
-                }
-                catch (System.ArgumentException)
-                {
-                    // Not a body the driver would build a graph for: nothing to walk.
-                    graph = null;
-                }
-
+                graph = GraphOf(body.Root);
                 _graphs.Add(body.Root.Syntax, graph);
             }
 
             return graph;
+        }
+
+        /// <summary>A new control-flow graph of a body's root; null when it is no body the driver would build one for.</summary>
+        public static ControlFlowGraph? GraphOf(IOperation root)
+        {
+            try
+            {
+                return root switch
+                {
+                    IMethodBodyOperation method => ControlFlowGraph.Create(method),
+                    IConstructorBodyOperation constructor => ControlFlowGraph.Create(constructor),
+                    IBlockOperation { Parent: null } block => ControlFlowGraph.Create(block),
+                    _ => null,
+                };
+            }
+            catch (System.ArgumentException)
+            {
+                // Not a body the driver would build a graph for: nothing to walk.
+                return null;
+            }
         }
 
         /// <summary>The summary of the method a call may run (null when no body of it is in the compilation).</summary>

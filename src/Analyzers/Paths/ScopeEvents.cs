@@ -91,7 +91,7 @@ namespace CloseNotify.Analyzers.Paths
 
         private void Collect(IOperation root)
         {
-            DeadSides = Paths == null ? null : new NoSession(Paths, root, IsHolder);
+            DeadSides = Paths == null ? null : new NoSession(_analysis.Symbols, Paths, root, IsHolder);
             foreach (var child in root.ChildOperations)
             {
                 Walk(child, inFunction: false);

@@ -68,7 +68,9 @@ namespace CloseNotify.Analyzers.Paths
             return owns;
         }
 
-        private List<INamedTypeSymbol> ImplementationsOf(INamedTypeSymbol type)
+        /// <summary>The classes and structs of the compilation that implement or derive from <paramref name="type"/> (the
+        /// assembly's types are listed once, when first asked).</summary>
+        public List<INamedTypeSymbol> ImplementationsOf(INamedTypeSymbol type)
         {
             if (_implementations == null)
             {

@@ -267,5 +267,32 @@ class Client
         ssl.Dispose();
         tcp.Close();
     }
-}", version);    }
+}", version);
+
+        // The handshake task holds an exception (found, not thrown): TLS001's answer to "did the handshake fail?", which
+        // TLS004 shares (HandshakeOutcomes), says the session never started.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_transport_closed_when_the_handshake_task_holds_an_exception(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + @"
+class Client
+{
+    async Task<bool> ConnectAsync(TcpClient tcp, string host, byte[] data)
+    {
+        var ssl = new SslStream(tcp.GetStream());
+        var handshake = ssl.AuthenticateAsClientAsync(host);
+        await Task.WhenAny(handshake);
+        if (handshake.Exception != null)
+        {
+            tcp.Close();
+            return false;
+        }
+
+        await ssl.WriteAsync(data, 0, data.Length);
+        ssl.Dispose();
+        tcp.Close();
+        return true;
+    }
+}", version);
+    }
 }
