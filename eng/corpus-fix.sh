@@ -65,8 +65,10 @@ library_config() {
 common=(-p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -p:NuGetAudit=false -p:EnablePackageValidation=false
   -p:GeneratePackageOnBuild=false)
 
-# write_build_targets <clone> <runtime-dll or ''>: closenotify.corpus.targets at the clone's root adds our analyzers
-# (and the runtime), the one TFM, analyzers on during the build, the package removals. MSBuild imports only the
+# write_build_targets <clone> <runtime-dir or ''>: closenotify.corpus.targets at the clone's root adds our analyzers
+# (and the runtime: the build of it a package reference would pick for each TFM, from <runtime-dir>/<its TFM>/; a
+# net6.0 library given the net8.0 build gets CS1705 and no `using CloseNotify;` from the fixes), the one TFM, analyzers
+# on during the build, the package removals. MSBuild imports only the
 # nearest Directory.Build.targets above a project, so every one the library has (rabbitmq-dotnet-client's is in
 # projects/) is moved aside to Directory.Build.library.targets and replaced by one that imports it and ours, and the
 # root gets one if it has none. Ours is imported once per project (a guard property): a library's targets that
@@ -74,7 +76,7 @@ common=(-p:TreatWarningsAsErrors=false -p:WarningsAsErrors= -p:NuGetAudit=false 
 write_build_targets() {
   local clone="$1" runtime="$2" package
   local reference=""
-  [ -n "$runtime" ] && reference="<Reference Include=\"$runtime\" />"
+  [ -n "$runtime" ] && reference="<Reference Include=\"$runtime/\$(CloseNotifyRuntimeTfm)/CloseNotify.dll\" />"
   # The one TFM only where eng/corpus.sh sets it (globally there): npgsql's netstandard2.0 source generator keeps its own.
   local tfms=""
   [ "$override" -eq 1 ] && tfms="<TargetFrameworks>$tfm</TargetFrameworks>"
@@ -85,6 +87,11 @@ write_build_targets() {
   <PropertyGroup>
     <CloseNotifyCorpusImported>true</CloseNotifyCorpusImported>
     $tfms
+    <CloseNotifyRuntimeTfm Condition="'\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'net8.0'))">net8.0</CloseNotifyRuntimeTfm>
+    <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == '' and '\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'netstandard2.1'))">netstandard2.1</CloseNotifyRuntimeTfm>
+    <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == '' and '\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'net472'))">net472</CloseNotifyRuntimeTfm>
+    <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == '' and '\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'net462'))">net462</CloseNotifyRuntimeTfm>
+    <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == ''">netstandard2.0</CloseNotifyRuntimeTfm>
     <RunAnalyzersDuringBuild>true</RunAnalyzersDuringBuild>
     <RunAnalyzers>true</RunAnalyzers>
   </PropertyGroup>
@@ -139,7 +146,7 @@ fix_library() {
   mkdir -p "$dir"
   copy_checkout "$checkouts/$lib" "$clone" || return 1
   local runtime=""
-  [ "$mode" = runtime ] && runtime="$out/runtime/CloseNotify.dll"
+  [ "$mode" = runtime ] && runtime="$out/runtime"
   write_build_targets "$clone" "$runtime"
   # A global.json pinning an SDK this machine lacks (SuperSocket) is dropped: this clone is ours.
   if [ -f "$clone/global.json" ] && ! (cd "$clone" && dotnet --version >/dev/null 2>&1); then
@@ -194,8 +201,10 @@ fix_library() {
 mkdir -p "$out"
 echo "building CloseNotify's analyzers and runtime (Release)" >&2
 build_analyzers "$root" "$out/analyzers" || exit 1
-dotnet build "$root/src/Runtime/CloseNotify.csproj" -c Release -f net8.0 -nologo -v:q -nodeReuse:false >"$out/runtime.log" 2>&1 || { cat "$out/runtime.log" >&2; exit 1; }
-mkdir -p "$out/runtime" && cp "$root/src/Runtime/bin/Release/net8.0/CloseNotify.dll" "$out/runtime/"
+dotnet build "$root/src/Runtime/CloseNotify.csproj" -c Release -nologo -v:q -nodeReuse:false >"$out/runtime.log" 2>&1 || { cat "$out/runtime.log" >&2; exit 1; }
+for framework in netstandard2.0 net462 net472 netstandard2.1 net8.0; do
+  mkdir -p "$out/runtime/$framework" && cp "$root/src/Runtime/bin/Release/$framework/CloseNotify.dll" "$out/runtime/$framework/"
+done
 
 # The lock is taken for one library and mode at a time, so that other runs queue between them, not behind all eleven.
 exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"

@@ -50,6 +50,11 @@ namespace CloseNotify.CodeFixes
             }
 
             var isMember = properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.EntityProperty, out var entity) && entity is "Field" or "Property";
+            if (isMember && CloseIntent.Rehandshakes(model, node, name))
+            {
+                return null;
+            }
+
             var site = new CloseSite(model, node, name, isMember, new CloseForms(model, statements, mode, environment, insertion, cancellationToken));
             var planned = kind switch
             {

@@ -196,6 +196,45 @@ namespace CloseNotify.CodeFixes
             });
         }
 
+        /// <summary>
+        /// The member named <paramref name="name"/> at <paramref name="site"/> is given a new TLS stream later in the
+        /// function, and no new connection is made for it: the old stream is dropped for a new handshake over the
+        /// transport it ran on. No close fits there: a close_notify would end the peer's session before that
+        /// handshake (and a drain would wait on it), and an abort would reset the socket the new stream uses.
+        /// </summary>
+        public static bool Rehandshakes(SemanticModel model, SyntaxNode site, string name)
+        {
+            var function = site.AncestorsAndSelf().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or BaseMethodDeclarationSyntax or AccessorDeclarationSyntax);
+            var target = site.DescendantNodesAndSelf().OfType<IdentifierNameSyntax>()
+                .Where(i => i.Identifier.ValueText == name)
+                .Select(i => model.GetSymbolInfo(i).Symbol)
+                .FirstOrDefault(s => s is IFieldSymbol or IPropertySymbol);
+            var sslStream = model.Compilation.GetTypeByMetadataName("System.Net.Security.SslStream");
+            if (function == null || target == null || sslStream == null)
+            {
+                return false;
+            }
+
+            var renewed = function.DescendantNodes().OfType<AssignmentExpressionSyntax>().Any(a => a.SpanStart > site.Span.End
+                && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(a.Left).Symbol, target)
+                && Unparenthesized(a.Right) is BaseObjectCreationExpressionSyntax creation
+                && DerivesFrom(model.GetTypeInfo(creation).Type, sslStream));
+            return renewed && !Reconnects(model, function, site, target);
+        }
+
+        private static bool DerivesFrom(ITypeSymbol? type, INamedTypeSymbol baseType)
+        {
+            for (var t = type; t != null; t = t.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(t.OriginalDefinition, baseType))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Socket and TcpClient: what a connection is made with and reset through.</summary>
         private static INamedTypeSymbol?[] Sockets(Compilation compilation) => new[]
         {

@@ -113,6 +113,27 @@ using CloseNotify;
 " + Indent(FixedBody) + "}\n", actual);
         }
 
+        // Usings inside the namespace that end with an alias (DotNetty's files): the new ones still go in, in order.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public async Task Usings_inside_the_namespace_ending_with_an_alias_get_the_new_ones_there(LanguageVersion version)
+        {
+            var actual = await DotnetFormatRun.FixAsync<SwallowedCloseErrorAnalyzer, SwallowedCloseErrorFixer>(@"namespace Driver
+{
+    using System;
+    using System.Net.Security;
+    using Completion = System.Threading.Tasks.TaskCompletionSource<int>;
+" + Indent(Body) + "}\n", version);
+            AssertBytes(@"namespace Driver
+{
+    using System;
+    using System.Diagnostics;
+    using System.Net.Security;
+    using CloseNotify;
+    using Completion = System.Threading.Tasks.TaskCompletionSource<int>;
+" + Indent(FixedBody) + "}\n", actual);
+        }
+
         [Theory]
         [MemberData(nameof(LanguageVersions.FromCSharp10), MemberType = typeof(LanguageVersions))]
         public Task A_file_scoped_namespace_keeps_its_usings_above_it(LanguageVersion version) => AssertFixAsync(@"using System;

@@ -107,5 +107,41 @@ sealed class PipeConnection
 }";
             return Verify.CodeFixAsync(Usings + source, Usings + source, Key, version, compilationEnd: true);
         }
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task No_fix_where_the_stream_is_replaced_by_a_new_handshake_on_the_same_connection(LanguageVersion version)
+        {
+            // The old stream is dropped for a new handshake over the socket it ran on: a close_notify would end the
+            // peer's session before that handshake, and an abort would reset the socket the new stream uses.
+            const string source = @"
+sealed class Upgradeable
+{
+    private readonly Socket _socket;
+    private SslStream _ssl;
+
+    public Upgradeable(Socket socket) => _socket = socket;
+
+    public async Task SendAsync(byte[] data) => await _ssl.WriteAsync(data, 0, data.Length);
+
+    public async Task AuthenticateAsync(string host)
+    {
+        if (_ssl != null)
+            {|TLS001:_ssl.Dispose()|};
+
+        _ssl = new SslStream(new NetworkStream(_socket, false));
+        await _ssl.AuthenticateAsClientAsync(host);
+    }
+
+    public async Task CloseAsync()
+    {
+        if (_ssl != null)
+        {
+            await _ssl.ShutdownAsync();
+            _ssl.Dispose();
+        }
+    }
+}";
+            return Verify.CodeFixAsync(Usings + source, Usings + source, Key, version, compilationEnd: true);
+        }
     }
 }
