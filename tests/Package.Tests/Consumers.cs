@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 
 namespace CloseNotify.Package.Tests
@@ -29,7 +30,9 @@ namespace CloseNotify.Package.Tests
         public static Consumer DriverLibrary(PackageFixture fixture, string name, string package) =>
             fixture.Consumer(name, f => Consumer.Create(f, name, "Library", Consumer.ProjectXml(
                 string.Join(";", DriverTargets),
-                properties: "    <LangVersion>latest</LangVersion>\n",
+                // Signed, as most driver libraries are: a runtime without a strong name breaks its build (CS8002).
+                properties: "    <LangVersion>latest</LangVersion>\n    <SignAssembly>true</SignAssembly>\n"
+                    + $"    <AssemblyOriginatorKeyFile>{Path.Combine(fixture.RepositoryRoot, "eng", "CloseNotify.snk")}</AssemblyOriginatorKeyFile>\n",
                 package: package,
                 nullable: "enable")));
 

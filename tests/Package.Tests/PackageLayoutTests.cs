@@ -10,7 +10,7 @@ using System.Xml.Linq;
 namespace CloseNotify.Package.Tests
 {
     /// <summary>What each of the two packages holds and declares: CloseNotify.Analyzers the analyzers only, CloseNotify
-    /// the runtime for five frameworks and an exact dependency on the analyzers.</summary>
+    /// the runtime for five frameworks and an exact dependency on the analyzers; the libraries we ship strong-named.</summary>
     [Collection(PackageCollection.Name)]
     [Trait("Category", "Package")]
     public class PackageLayoutTests
@@ -125,6 +125,20 @@ namespace CloseNotify.Package.Tests
             }
         }
 
+        /// <summary>Drivers sign their assemblies; a strong-named assembly can reference only strong-named ones (CS8002,
+        /// and a load failure on .NET Framework). Both shipped libraries are signed, with one key.</summary>
+        [Fact]
+        public void Runtime_and_kit_assemblies_are_strong_named_with_one_key()
+        {
+            using var runtime = ZipFile.OpenRead(_fixture.RuntimePackagePath);
+            using var kit = ZipFile.OpenRead(_fixture.TestingPackagePath);
+            var keys = RuntimeTargets.Select(t => SignedPublicKey(runtime, $"lib/{t}/CloseNotify.dll"))
+                .Concat(new[] { "net8.0", "netstandard2.0" }.Select(t => SignedPublicKey(kit, $"lib/{t}/CloseNotify.Testing.dll")))
+                .ToList();
+
+            Assert.All(keys, k => Assert.Equal(keys[0], k));
+        }
+
         /// <summary>The package's own files, sorted, without NuGet's bookkeeping (nuspec, rels, content types).</summary>
         private static List<string> PayloadOf(ZipArchive package) =>
             package.Entries.Select(e => e.FullName)
@@ -172,6 +186,24 @@ namespace CloseNotify.Package.Tests
             return reader.AssemblyReferences.Select(h => reader.GetAssemblyReference(h))
                 .Select(r => (reader.GetString(r.Name), r.Version))
                 .ToList();
+        }
+
+        /// <summary>The assembly's public key (hex), after checking that it has one and that the image is signed.</summary>
+        private static string SignedPublicKey(ZipArchive package, string path)
+        {
+            using var copy = new MemoryStream();
+            using (var entry = package.GetEntry(path)!.Open())
+            {
+                entry.CopyTo(copy);
+            }
+
+            copy.Position = 0;
+            using var pe = new PEReader(copy);
+            Assert.True((pe.PEHeaders.CorHeader!.Flags & CorFlags.StrongNameSigned) != 0, $"{path} is not strong-name signed");
+            var reader = pe.GetMetadataReader();
+            var key = reader.GetBlobBytes(reader.GetAssemblyDefinition().PublicKey);
+            Assert.True(key.Length > 0, $"{path} has no public key");
+            return Convert.ToHexString(key);
         }
     }
 }
