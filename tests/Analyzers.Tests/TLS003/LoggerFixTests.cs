@@ -212,6 +212,38 @@ namespace Serilog
                 FixedUsings + SerilogLike + Connection("    private readonly Serilog.ILogger _log;\n", Reported(@"_log.Error(ex, ""TLS close failed"");")),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
+        // A library's static logging facade (an EventSource behind static methods): ClientLog.Error(message, exception).
+        private const string StaticFacade = @"
+namespace Library.Logging
+{
+    static class ClientLog
+    {
+        public static void Warn(string message) { }
+        public static void Error(string message, Exception ex) { }
+        public static void Error(string message, Exception ex, params object[] args) { }
+    }
+}
+";
+
+        private const string CallsTheFacade = "    private void OnWriteFailed(Exception e) => ClientLog.Error(\"write loop crashed\", e);\n";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_static_logging_class_the_type_already_calls_is_used(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + "using Library.Logging;\n" + StaticFacade + Connection(CallsTheFacade),
+                FixedUsings + "using Library.Logging;\n" + StaticFacade + Connection(CallsTheFacade, Reported(@"ClientLog.Error(""TLS close failed"", ex);")),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_static_logging_class_the_type_never_calls_is_not_used(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + "using Library.Logging;\n" + StaticFacade + Connection("    private void OnWriteFailed(Exception e) => ClientLog.Warn(\"write loop crashed\");\n"),
+                "using System;\nusing System.Diagnostics;\nusing System.Net.Security;\nusing CloseNotify;\nusing Library.Logging;\n" + StaticFacade
+                    + Connection("    private void OnWriteFailed(Exception e) => ClientLog.Warn(\"write loop crashed\");\n", Reported(@"Trace.TraceError(""TLS close failed: {0}"", ex);")),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task A_member_that_is_not_a_logger_is_not_called(LanguageVersion version) =>
