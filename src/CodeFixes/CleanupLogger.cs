@@ -61,7 +61,7 @@ namespace CloseNotify.CodeFixes
             }
 
             var argumentList = ArgumentList(SeparatedList(arguments.Select(Argument)));
-            ExpressionSyntax call = TypeOf(member).NullableAnnotation == NullableAnnotation.Annotated
+            ExpressionSyntax call = IsNullable(model, member)
                 ? ConditionalAccessExpression(target, InvocationExpression(MemberBindingExpression(IdentifierName(name)), argumentList))
                 : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(name)), argumentList);
             return ExpressionStatement(call);
@@ -124,6 +124,31 @@ namespace CloseNotify.CodeFixes
             }
 
             return null;
+        }
+
+        /// <summary>Is the logger member called null-safely: annotated nullable, or (where nullability is not annotated)
+        /// read with <c>?.</c> elsewhere in its type, as code that may run without a logger does (<c>Logger?.LogError</c>).
+        /// A report that throws NullReferenceException from the last catch would skip the rest of the close.</summary>
+        private static bool IsNullable(SemanticModel model, ISymbol member)
+        {
+            var type = TypeOf(member);
+            if (type.NullableAnnotation != NullableAnnotation.None || member is INamedTypeSymbol or IParameterSymbol)
+            {
+                return type.NullableAnnotation == NullableAnnotation.Annotated;
+            }
+
+            foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                var declarationModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+                if (declaration.DescendantNodes().OfType<ConditionalAccessExpressionSyntax>().Any(access =>
+                    SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(access.Expression).Symbol, member)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IEnumerable<ISymbol> Candidates(SemanticModel model, SyntaxNode at, IMethodSymbol method)

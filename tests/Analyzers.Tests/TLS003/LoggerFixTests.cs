@@ -69,6 +69,42 @@ sealed class Connection : IDisposable
                 FixedUsings + "using Microsoft.Extensions.Logging;\n" + Connection("    private readonly ILogger? _logger;\n    public Connection(SslStream ssl, ILogger? logger) { _ssl = ssl; _logger = logger; }\n", Reported(@"_logger?.LogError(ex, ""TLS close failed"");")),
                 SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging, nullable: true);
 
+        // Nullability not annotated, and the base class that declares the logger calls it with ?. (a connection may run
+        // without one): the report must not throw NullReferenceException out of the last catch and skip the close.
+        private const string BaseWithOptionalLogger = @"
+abstract class ConnectionBase
+{
+    protected ILogger Logger { get; set; }
+
+    protected void OnError(string message, Exception e) => Logger?.LogError(e, message);
+}
+";
+
+        private static string DerivedConnection(string? fixedCatch = null) => BaseWithOptionalLogger + @"
+sealed class Connection : ConnectionBase, IDisposable
+{
+    private readonly SslStream _ssl;
+
+    public void Dispose()
+    {
+        try
+        {
+            _ssl.ShutdownAsync().Wait();
+        }
+" + (fixedCatch ?? @"        {|TLS003:catch|}
+        {
+        }
+") + @"    }
+}";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_logger_the_code_calls_with_a_null_conditional_is_called_null_safely(LanguageVersion version) =>
+            Verify.CodeFixOnReferencesAsync(
+                Usings + "using Microsoft.Extensions.Logging;\n" + DerivedConnection(),
+                FixedUsings + "using Microsoft.Extensions.Logging;\n" + DerivedConnection(Reported(@"Logger?.LogError(ex, ""TLS close failed"");")),
+                SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Where_the_logging_namespace_is_not_imported_Log_with_LogLevel_brings_its_using(LanguageVersion version) =>
