@@ -19,8 +19,8 @@ using CloseNotify;
 ";
 
         /// <summary>A Dispose whose swallowing catch TLS003 reports, with <paramref name="members"/> and <paramref name="fixedCatch"/>.</summary>
-        private static string Connection(string members, string? fixedCatch = null, string extraUsings = "") => extraUsings + @"
-sealed class Connection : IDisposable
+        private static string Connection(string members, string? fixedCatch = null, string extraUsings = "", string bases = "IDisposable") => extraUsings + @"
+sealed class Connection : " + bases + @"
 {
     private readonly SslStream _ssl;
 " + members + @"
@@ -80,22 +80,8 @@ abstract class ConnectionBase
 }
 ";
 
-        private static string DerivedConnection(string? fixedCatch = null) => BaseWithOptionalLogger + @"
-sealed class Connection : ConnectionBase, IDisposable
-{
-    private readonly SslStream _ssl;
-
-    public void Dispose()
-    {
-        try
-        {
-            _ssl.ShutdownAsync().Wait();
-        }
-" + (fixedCatch ?? @"        {|TLS003:catch|}
-        {
-        }
-") + @"    }
-}";
+        private static string DerivedConnection(string? fixedCatch = null) =>
+            BaseWithOptionalLogger + Connection(string.Empty, fixedCatch, bases: "ConnectionBase, IDisposable");
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
