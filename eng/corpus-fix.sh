@@ -4,11 +4,12 @@
 # runtime referenced and without it, then a rebuild. Prints one tab-separated row per library and mode: files and
 # lines changed, what the fixes wrote, TLS warnings before and after, and whether the fixed library still builds.
 #
-#   bash eng/corpus-fix.sh [--out DIR] [--no-lock] <checkouts-dir> [library...]
+#   bash eng/corpus-fix.sh [--out DIR] [--mode runtime|bcl] [--no-lock] <checkouts-dir> [library...]
 #
 # --out  where the copies, logs and diffs go (default /tmp/closenotify-corpus-fix); nothing is written into the
 #        checkouts or into this repository. The diffs (fixed.diff) stay there: they are the libraries' code.
 # The builds take the machine-wide corpus lock (eng/corpus/common.sh), like eng/corpus.sh, one library and mode at a time.
+# --mode  one mode only (runtime: CloseNotify's runtime referenced; bcl: without it); both by default.
 # --no-lock  build without it: the copies are this run's own, so only other runs' timings suffer (the eleven libraries
 #            take hours on a loaded machine, interleaved with a timing run even longer).
 set -uo pipefail
@@ -17,18 +18,22 @@ source "$root/eng/corpus/common.sh"
 
 out=/tmp/closenotify-corpus-fix
 lock=1
+modes=(runtime bcl)
 while [ $# -gt 0 ]; do
   case "$1" in
     --out) out="$(realpath -m "$2")"; shift ;;
     --no-lock) lock=0 ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --mode)
+      case "$2" in runtime|bcl) modes=("$2") ;; *) echo "unknown mode '$2' (runtime or bcl)" >&2; exit 2 ;; esac
+      shift ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
   shift
 done
 if [ $# -lt 1 ]; then
-  sed -n '2,15p' "$0" >&2
+  sed -n '2,16p' "$0" >&2
   exit 2
 fi
 checkouts="$(realpath "$1")"
@@ -211,7 +216,7 @@ exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
 printf 'library\tmode\tformat_rc\tfiles\thunks\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
 for lib in "${libraries[@]}"; do
   library_config "$lib" || continue
-  for mode in runtime bcl; do
+  for mode in "${modes[@]}"; do
     if [ "$lock" -eq 1 ] && ! flock -n 9; then
       echo "$lib ($mode): waiting for another corpus build on this machine to finish" >&2
       flock 9

@@ -19,6 +19,9 @@ namespace CloseNotify.CodeFixes
     /// method taking the exception and a message in either order (Serilog and NLog <c>Error(Exception, string)</c>,
     /// log4net <c>Error(object, Exception)</c>, a library's own <c>IInternalLogger.Error(string, Exception)</c>).</description></item>
     /// </list>
+    /// Failing those, a static logging class (named <c>…Logger</c> or <c>…Log</c>) whose static <c>Error</c> or
+    /// <c>LogError</c>(message, exception) the type already calls: a library's own facade (an EventSource behind
+    /// <c>Log.Error("...", ex)</c>) is where its maintainers look, and Trace is not.
     /// </summary>
     internal static class CleanupLogger
     {
@@ -58,7 +61,7 @@ namespace CloseNotify.CodeFixes
             }
 
             var argumentList = ArgumentList(SeparatedList(arguments.Select(Argument)));
-            ExpressionSyntax call = TypeOf(member).NullableAnnotation == NullableAnnotation.Annotated
+            ExpressionSyntax call = IsNullable(model, member)
                 ? ConditionalAccessExpression(target, InvocationExpression(MemberBindingExpression(IdentifierName(name)), argumentList))
                 : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(name)), argumentList);
             return ExpressionStatement(call);
@@ -89,7 +92,7 @@ namespace CloseNotify.CodeFixes
                     return (candidate, null, true);
                 }
 
-                if (type.Name.EndsWith("Logger", System.StringComparison.Ordinal) || type.Name.EndsWith("Log", System.StringComparison.Ordinal))
+                if (IsLoggerName(type))
                 {
                     var errorMethod = ErrorMethod(model, at, type);
                     if (errorMethod != null)
@@ -99,7 +102,53 @@ namespace CloseNotify.CodeFixes
                 }
             }
 
+            return StaticFacade(model, at, method.ContainingType);
+        }
+
+        /// <summary>The static <c>Error</c>/<c>LogError</c> of a logging class that <paramref name="type"/> already calls.</summary>
+        private static (ISymbol Member, IMethodSymbol? Method, bool Extension)? StaticFacade(SemanticModel model, SyntaxNode at, INamedTypeSymbol type)
+        {
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                var declarationModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+                foreach (var invocation in declaration.DescendantNodes().OfType<InvocationExpressionSyntax>())
+                {
+                    if (invocation.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Error" or "LogError" }
+                        && declarationModel.GetSymbolInfo(invocation).Symbol is IMethodSymbol { IsStatic: true, IsExtensionMethod: false, MethodKind: MethodKind.Ordinary } called
+                        && IsLoggerName(called.ContainingType) && IsErrorSignature(called) && model.IsAccessible(at.SpanStart, called))
+                    {
+                        return (called.ContainingType, called, false);
+                    }
+                }
+            }
+
             return null;
+        }
+
+        /// <summary>Is the logger member called null-safely: annotated nullable, or (where nullability is not annotated)
+        /// read with <c>?.</c> elsewhere in its type, as code that may run without a logger does (<c>Logger?.LogError</c>).
+        /// A report that throws NullReferenceException from the last catch would skip the rest of the close.</summary>
+        private static bool IsNullable(SemanticModel model, ISymbol member)
+        {
+            var type = TypeOf(member);
+            if (type.NullableAnnotation != NullableAnnotation.None || member is INamedTypeSymbol or IParameterSymbol)
+            {
+                return type.NullableAnnotation == NullableAnnotation.Annotated;
+            }
+
+            foreach (var reference in member.ContainingType.DeclaringSyntaxReferences)
+            {
+                var declaration = reference.GetSyntax();
+                var declarationModel = declaration.SyntaxTree == model.SyntaxTree ? model : model.Compilation.GetSemanticModel(declaration.SyntaxTree);
+                if (declaration.DescendantNodes().OfType<ConditionalAccessExpressionSyntax>().Any(access =>
+                    SymbolEqualityComparer.Default.Equals(declarationModel.GetSymbolInfo(access.Expression).Symbol, member)))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static IEnumerable<ISymbol> Candidates(SemanticModel model, SyntaxNode at, IMethodSymbol method)
@@ -136,14 +185,25 @@ namespace CloseNotify.CodeFixes
                 .SelectMany(t => t.GetMembers())
                 .OfType<IMethodSymbol>()
                 .FirstOrDefault(m => m.Name is "Error" or "LogError" && !m.IsStatic && m.MethodKind == MethodKind.Ordinary
-                    && m.Parameters.Length >= 2 && m.Parameters.Skip(2).All(p => p.IsParams || p.IsOptional)
-                    && ((IsException(m.Parameters[0].Type) && IsMessage(m.Parameters[1].Type))
-                        || (IsMessage(m.Parameters[0].Type) && IsException(m.Parameters[1].Type)))
-                    && model.IsAccessible(at.SpanStart, m));
+                    && IsErrorSignature(m) && model.IsAccessible(at.SpanStart, m));
         }
+
+        private static bool IsLoggerName(ITypeSymbol type) =>
+            type.Name.EndsWith("Logger", System.StringComparison.Ordinal) || type.Name.EndsWith("Log", System.StringComparison.Ordinal);
+
+        /// <summary>(exception, message) or (message, exception), then only optional or params parameters.</summary>
+        private static bool IsErrorSignature(IMethodSymbol m) =>
+            m.Parameters.Length >= 2 && m.Parameters.Skip(2).All(p => p.IsParams || p.IsOptional)
+            && ((IsException(m.Parameters[0].Type) && IsMessage(m.Parameters[1].Type))
+                || (IsMessage(m.Parameters[0].Type) && IsException(m.Parameters[1].Type)));
 
         private static ExpressionSyntax Target(SemanticModel model, SyntaxNode at, ISymbol member)
         {
+            if (member is INamedTypeSymbol facade)
+            {
+                return QualifiedType(facade.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Substring("global::".Length));
+            }
+
             var name = IdentifierName(member.Name);
             if (member is IParameterSymbol || member.IsStatic)
             {
@@ -162,6 +222,7 @@ namespace CloseNotify.CodeFixes
             IFieldSymbol field => field.Type,
             IPropertySymbol property => property.Type,
             IParameterSymbol parameter => parameter.Type,
+            ITypeSymbol type => type,
             _ => throw new System.ArgumentException("not a value", nameof(member)),
         };
 

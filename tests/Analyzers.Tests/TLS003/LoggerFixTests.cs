@@ -19,8 +19,8 @@ using CloseNotify;
 ";
 
         /// <summary>A Dispose whose swallowing catch TLS003 reports, with <paramref name="members"/> and <paramref name="fixedCatch"/>.</summary>
-        private static string Connection(string members, string? fixedCatch = null, string extraUsings = "") => extraUsings + @"
-sealed class Connection : IDisposable
+        private static string Connection(string members, string? fixedCatch = null, string extraUsings = "", string bases = "IDisposable") => extraUsings + @"
+sealed class Connection : " + bases + @"
 {
     private readonly SslStream _ssl;
 " + members + @"
@@ -68,6 +68,28 @@ sealed class Connection : IDisposable
                 Usings + "using Microsoft.Extensions.Logging;\n" + Connection("    private readonly ILogger? _logger;\n    public Connection(SslStream ssl, ILogger? logger) { _ssl = ssl; _logger = logger; }\n"),
                 FixedUsings + "using Microsoft.Extensions.Logging;\n" + Connection("    private readonly ILogger? _logger;\n    public Connection(SslStream ssl, ILogger? logger) { _ssl = ssl; _logger = logger; }\n", Reported(@"_logger?.LogError(ex, ""TLS close failed"");")),
                 SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging, nullable: true);
+
+        // Nullability not annotated, and the base class that declares the logger calls it with ?. (a connection may run
+        // without one): the report must not throw NullReferenceException out of the last catch and skip the close.
+        private const string BaseWithOptionalLogger = @"
+abstract class ConnectionBase
+{
+    protected ILogger Logger { get; set; }
+
+    protected void OnError(string message, Exception e) => Logger?.LogError(e, message);
+}
+";
+
+        private static string DerivedConnection(string? fixedCatch = null) =>
+            BaseWithOptionalLogger + Connection(string.Empty, fixedCatch, bases: "ConnectionBase, IDisposable");
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_logger_the_code_calls_with_a_null_conditional_is_called_null_safely(LanguageVersion version) =>
+            Verify.CodeFixOnReferencesAsync(
+                Usings + "using Microsoft.Extensions.Logging;\n" + DerivedConnection(),
+                FixedUsings + "using Microsoft.Extensions.Logging;\n" + DerivedConnection(Reported(@"Logger?.LogError(ex, ""TLS close failed"");")),
+                SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging);
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
@@ -210,6 +232,38 @@ namespace Serilog
             Verify.CodeFixAsync(
                 Usings + SerilogLike + Connection("    private readonly Serilog.ILogger _log;\n"),
                 FixedUsings + SerilogLike + Connection("    private readonly Serilog.ILogger _log;\n", Reported(@"_log.Error(ex, ""TLS close failed"");")),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
+        // A library's static logging facade (an EventSource behind static methods): ClientLog.Error(message, exception).
+        private const string StaticFacade = @"
+namespace Library.Logging
+{
+    static class ClientLog
+    {
+        public static void Warn(string message) { }
+        public static void Error(string message, Exception ex) { }
+        public static void Error(string message, Exception ex, params object[] args) { }
+    }
+}
+";
+
+        private const string CallsTheFacade = "    private void OnWriteFailed(Exception e) => ClientLog.Error(\"write loop crashed\", e);\n";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_static_logging_class_the_type_already_calls_is_used(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + "using Library.Logging;\n" + StaticFacade + Connection(CallsTheFacade),
+                FixedUsings + "using Library.Logging;\n" + StaticFacade + Connection(CallsTheFacade, Reported(@"ClientLog.Error(""TLS close failed"", ex);")),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_static_logging_class_the_type_never_calls_is_not_used(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + "using Library.Logging;\n" + StaticFacade + Connection("    private void OnWriteFailed(Exception e) => ClientLog.Warn(\"write loop crashed\");\n"),
+                "using System;\nusing System.Diagnostics;\nusing System.Net.Security;\nusing CloseNotify;\nusing Library.Logging;\n" + StaticFacade
+                    + Connection("    private void OnWriteFailed(Exception e) => ClientLog.Warn(\"write loop crashed\");\n", Reported(@"Trace.TraceError(""TLS close failed: {0}"", ex);")),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
