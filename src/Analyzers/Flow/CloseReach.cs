@@ -25,6 +25,8 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<(IMethodSymbol, int), (Verdict, string?)> _calls = new Dictionary<(IMethodSymbol, int), (Verdict, string?)>();
         private readonly Dictionary<SyntaxNode, IOperation> _rootsBySyntax = new Dictionary<SyntaxNode, IOperation>();
         private readonly Dictionary<SyntaxNode, ISymbol> _ownersByRoot = new Dictionary<SyntaxNode, ISymbol>();
+        private readonly Dictionary<(IMethodSymbol, int), bool> _mayRaise = new Dictionary<(IMethodSymbol, int), bool>();
+        private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _callees = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IInvocationOperation, string> _reachedByCall = new Dictionary<IInvocationOperation, string>();
         private List<INamedTypeSymbol>? _sourceTypes;
 
@@ -115,6 +117,12 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = (Verdict.No, null);
             var result = (Verdict.No, (string?)null);
+            if (!MayRaise(method, depth))
+            {
+                // Nothing within the calls left could close: its body is not bound again to be sure.
+                return result;
+            }
+
             foreach (var root in RootsOf(method))
             {
                 if (OperationHelpers.BodyOf(root) is { } body && CloseFinder.FindClose(this, body, root, depth) is { Raises: Verdict.Yes } found)
@@ -129,6 +137,49 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = result;
             return result;
+        }
+
+        /// <summary>
+        /// Can the method's body, or one it calls <see cref="CloseFinder.MaxCallDepth"/> - <paramref name="depth"/> calls
+        /// down at most, call anything that may close (<see cref="CallIndex"/>)? A superset of what <see cref="Summary"/>
+        /// finds, from the calls the driver handed over: no body is bound. A method whose calls were not read is bound.
+        /// </summary>
+        private bool MayRaise(IMethodSymbol method, int depth)
+        {
+            var key = (method.OriginalDefinition, depth);
+            if (_mayRaise.TryGetValue(key, out var known))
+            {
+                return known;
+            }
+
+            // Pending: a method met again on its own path adds nothing the first visit does not see.
+            _mayRaise[key] = false;
+            var calls = _flow.Calls.Of(method);
+            var may = calls == null || calls.Closes;
+            if (!may && depth < CloseFinder.MaxCallDepth)
+            {
+                foreach (var target in calls!.Targets)
+                {
+                    if (CalleesOf(target).Any(callee => MayRaise(callee, depth + 1)))
+                    {
+                        may = true;
+                        break;
+                    }
+                }
+            }
+
+            _mayRaise[key] = may;
+            return may;
+        }
+
+        private List<IMethodSymbol> CalleesOf(IMethodSymbol target)
+        {
+            if (!_callees.TryGetValue(target, out var callees))
+            {
+                _callees[target] = callees = Callees(target, receiverType: null).ToList();
+            }
+
+            return callees;
         }
 
         /// <summary>

@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace CloseNotify.Analyzers.Flow
+{
+    /// <summary>
+    /// What each method of the compilation calls, read from the invocations the driver hands the flow model anyway: whether
+    /// it calls anything that could close (a Dispose, Close, DisposeAsync or Complete name, ShutdownAsync, a configured
+    /// closing method, the CloseNotify runtime, a native or partial import) or has a using, and which methods of the
+    /// compilation (or virtual and interface methods, which one may implement) it calls. TLS003's reach (<see
+    /// cref="CloseReach"/>) asks it before binding a callee's body again at the end of the compilation: a method that
+    /// reaches none of those within the calls left cannot raise a close error (measured on StackExchange.Redis: 70
+    /// bodies bound again, 300-600 ms, for 41 tries; docs/cost.md).
+    /// </summary>
+    internal sealed class CallIndex
+    {
+        private readonly ValueSources _sources;
+        private readonly TlsOptions _options;
+        private readonly ConcurrentDictionary<IMethodSymbol, Calls> _methods = new ConcurrentDictionary<IMethodSymbol, Calls>(SymbolEqualityComparer.Default);
+
+        [System.ThreadStatic]
+        private static LastMethod? _last;
+
+        public CallIndex(ValueSources sources, TlsOptions options)
+        {
+            _sources = sources;
+            _options = options;
+        }
+
+        /// <summary>Reads one invocation of <paramref name="owner"/>'s body (the driver runs one body's operations on one thread).</summary>
+        public void Note(IInvocationOperation invocation, ISymbol owner)
+        {
+            if (owner is not IMethodSymbol method)
+            {
+                return;
+            }
+
+            var target = invocation.TargetMethod;
+            if (MayClose(target))
+            {
+                CallsOf(method).Closes = true;
+            }
+            else if (_sources.IsSource(target) || target.IsVirtual || target.IsAbstract || target.IsOverride || target.ContainingType?.TypeKind == TypeKind.Interface)
+            {
+                // As called (a constructed generic interface method finds its implementation only so), like the walk.
+                CallsOf(method).Targets.Add(target);
+            }
+            else
+            {
+                // Seen, calling nothing that matters: known to raise nothing.
+                CallsOf(method);
+            }
+        }
+
+        /// <summary>A using in <paramref name="owner"/>'s body: its disposal may close.</summary>
+        public void NoteUsing(ISymbol owner)
+        {
+            if (owner is IMethodSymbol method)
+            {
+                CallsOf(method).Closes = true;
+            }
+        }
+
+        /// <summary>What the method's body calls, or null when no call of it was read (then nothing is known).</summary>
+        public Calls? Of(IMethodSymbol method) =>
+            _methods.TryGetValue((method.PartialImplementationPart ?? method).OriginalDefinition, out var calls) ? calls : null;
+
+        private Calls CallsOf(IMethodSymbol method)
+        {
+            // A body's operations come one after another on one thread: most calls find their method's entry here.
+            var last = _last;
+            if (last != null && ReferenceEquals(last.Method, method))
+            {
+                return last.Calls;
+            }
+
+            var calls = _methods.GetOrAdd(method.OriginalDefinition, _ => new Calls());
+            _last = new LastMethod(method, calls);
+            return calls;
+        }
+
+        /// <summary>By name first: what <see cref="CloseFinder"/> may take for a close, or an import whose body is not here.</summary>
+        private bool MayClose(IMethodSymbol method) =>
+            KnownSymbols.IsDisposeName(method.Name) || method.Name == "ShutdownAsync" || method.IsExtern || method.IsPartialDefinition
+            || method.ContainingType?.Name is "TlsClose" or "OpenSslShutdown" || _options.IsClosingMethod(method);
+
+        private sealed class LastMethod
+        {
+            public LastMethod(IMethodSymbol method, Calls calls)
+            {
+                Method = method;
+                Calls = calls;
+            }
+
+            public IMethodSymbol Method { get; }
+
+            public Calls Calls { get; }
+        }
+
+        /// <summary>One method's calls.</summary>
+        internal sealed class Calls
+        {
+            /// <summary>Calls something that may close, or has a using.</summary>
+            public bool Closes { get; set; }
+
+            /// <summary>The methods it calls that a body of the compilation may implement.</summary>
+            public HashSet<IMethodSymbol> Targets { get; } = new HashSet<IMethodSymbol>(SymbolEqualityComparer.Default);
+        }
+    }
+}
