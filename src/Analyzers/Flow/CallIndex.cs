@@ -20,6 +20,8 @@ namespace CloseNotify.Analyzers.Flow
         private readonly TlsOptions _options;
         private readonly ConcurrentDictionary<IMethodSymbol, Calls> _methods = new ConcurrentDictionary<IMethodSymbol, Calls>(SymbolEqualityComparer.Default);
 
+        private Dictionary<string, List<IMethodSymbol>>? _byName;
+
         [System.ThreadStatic]
         private static LastMethod? _last;
 
@@ -61,6 +63,44 @@ namespace CloseNotify.Analyzers.Flow
             {
                 CallsOf(method).Closes = true;
             }
+        }
+
+        /// <summary>The methods whose calls were read that have this name (every override or implementation of a
+        /// method among them, when the driver handed every body over); indexed at the first question, after the last body.</summary>
+        public IReadOnlyList<IMethodSymbol> Named(string name)
+        {
+            var byName = _byName;
+            if (byName == null)
+            {
+                byName = new Dictionary<string, List<IMethodSymbol>>(System.StringComparer.Ordinal);
+                foreach (var method in _methods.Keys)
+                {
+                    // An explicit implementation is named "IChannel.CloseAsync": indexed under the interface method's name.
+                    if (method.ExplicitInterfaceImplementations.IsEmpty)
+                    {
+                        Add(byName, method.Name, method);
+                    }
+
+                    foreach (var implemented in method.ExplicitInterfaceImplementations)
+                    {
+                        Add(byName, implemented.Name, method);
+                    }
+                }
+
+                _byName = byName;
+            }
+
+            return byName.TryGetValue(name, out var named) ? named : (IReadOnlyList<IMethodSymbol>)System.Array.Empty<IMethodSymbol>();
+        }
+
+        private static void Add(Dictionary<string, List<IMethodSymbol>> byName, string name, IMethodSymbol method)
+        {
+            if (!byName.TryGetValue(name, out var list))
+            {
+                byName.Add(name, list = new List<IMethodSymbol>());
+            }
+
+            list.Add(method);
         }
 
         /// <summary>What the method's body calls, or null when no call of it was read (then nothing is known).</summary>

@@ -26,7 +26,6 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<SyntaxNode, IOperation> _rootsBySyntax = new Dictionary<SyntaxNode, IOperation>();
         private readonly Dictionary<SyntaxNode, ISymbol> _ownersByRoot = new Dictionary<SyntaxNode, ISymbol>();
         private readonly Dictionary<(IMethodSymbol, int), bool> _mayRaise = new Dictionary<(IMethodSymbol, int), bool>();
-        private readonly Dictionary<IMethodSymbol, List<IMethodSymbol>> _callees = new Dictionary<IMethodSymbol, List<IMethodSymbol>>(SymbolEqualityComparer.Default);
         private readonly Dictionary<IInvocationOperation, string> _reachedByCall = new Dictionary<IInvocationOperation, string>();
         private List<INamedTypeSymbol>? _sourceTypes;
 
@@ -142,7 +141,8 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>
         /// Can the method's body, or one it calls <see cref="CloseFinder.MaxCallDepth"/> - <paramref name="depth"/> calls
         /// down at most, call anything that may close (<see cref="CallIndex"/>)? A superset of what <see cref="Summary"/>
-        /// finds, from the calls the driver handed over: no body is bound. A method whose calls were not read is bound.
+        /// finds, from the calls the driver handed over: no body is bound, and no symbol looked up (a virtual or interface
+        /// method stands for every method of the compilation with its name). A method whose calls were not read is bound.
         /// </summary>
         private bool MayRaise(IMethodSymbol method, int depth)
         {
@@ -160,7 +160,8 @@ namespace CloseNotify.Analyzers.Flow
             {
                 foreach (var target in calls!.Targets)
                 {
-                    if (CalleesOf(target).Any(callee => MayRaise(callee, depth + 1)))
+                    if ((_flow.Sources.IsSource(target) && !target.IsAbstract && MayRaise(target, depth + 1))
+                        || (MayBeImplemented(target) && _flow.Calls.Named(target.Name).Any(m => MayRaise(m, depth + 1))))
                     {
                         may = true;
                         break;
@@ -172,15 +173,8 @@ namespace CloseNotify.Analyzers.Flow
             return may;
         }
 
-        private List<IMethodSymbol> CalleesOf(IMethodSymbol target)
-        {
-            if (!_callees.TryGetValue(target, out var callees))
-            {
-                _callees[target] = callees = Callees(target, receiverType: null).ToList();
-            }
-
-            return callees;
-        }
+        private static bool MayBeImplemented(IMethodSymbol method) =>
+            method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface;
 
         /// <summary>
         /// The bodies a call may run: the method's own, or for a virtual, abstract or interface method the overrides and
