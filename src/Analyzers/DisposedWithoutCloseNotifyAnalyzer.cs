@@ -88,6 +88,7 @@ namespace CloseNotify.Analyzers
                         return;
                     }
 
+                    flow.Calls.NoteBody(block.OwningSymbol);
                     foreach (var root in block.OperationBlocks)
                     {
                         if (flow.FactsOf(root) is { HasTlsLocals: true } facts)

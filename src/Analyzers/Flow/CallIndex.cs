@@ -40,7 +40,7 @@ namespace CloseNotify.Analyzers.Flow
             }
 
             var target = invocation.TargetMethod;
-            if (MayClose(target))
+            if (MayClose(target, invocation))
             {
                 CallsOf(method).Closes = true;
             }
@@ -49,9 +49,15 @@ namespace CloseNotify.Analyzers.Flow
                 // As called (a constructed generic interface method finds its implementation only so), like the walk.
                 CallsOf(method).Targets.Add(target);
             }
-            else
+        }
+
+        /// <summary>The driver handed <paramref name="owner"/>'s body over whole (TLS001's block action, or <see cref="FlowFeed"/>):
+        /// a method with no call read is then known to call nothing. Generated code, which the driver does not hand over,
+        /// stays unknown.</summary>
+        public void NoteBody(ISymbol owner)
+        {
+            if (owner is IMethodSymbol method)
             {
-                // Seen, calling nothing that matters: known to raise nothing.
                 CallsOf(method);
             }
         }
@@ -121,10 +127,17 @@ namespace CloseNotify.Analyzers.Flow
             return calls;
         }
 
-        /// <summary>By name first: what <see cref="CloseFinder"/> may take for a close, or an import whose body is not here.</summary>
-        private bool MayClose(IMethodSymbol method) =>
-            KnownSymbols.IsDisposeName(method.Name) || method.Name == "ShutdownAsync" || method.IsExtern || method.IsPartialDefinition
+        /// <summary>By name first: what <see cref="CloseFinder"/> may take for a close, or an import whose body is not here. A
+        /// Dispose, Close or Complete counts when its receiver may hold a TLS stream or be an owner of one (a type that can
+        /// hold a stream, or one of the compilation): a CancellationTokenSource's or a timer's does not.</summary>
+        private bool MayClose(IMethodSymbol method, IInvocationOperation invocation) =>
+            (KnownSymbols.IsDisposeName(method.Name) && MayHoldOrOwn(OperationHelpers.ResolveReceiver(invocation.Instance)?.Type ?? method.ContainingType))
+            || method.Name == "ShutdownAsync" || method.IsExtern || method.IsPartialDefinition
             || method.ContainingType?.Name is "TlsClose" or "OpenSslShutdown" || _options.IsClosingMethod(method);
+
+        private bool MayHoldOrOwn(ITypeSymbol? type) =>
+            type == null || type.TypeKind is TypeKind.TypeParameter or TypeKind.Error || _sources.IsRelevant(type)
+            || SymbolEqualityComparer.Default.Equals(type.ContainingAssembly, _sources.Assembly);
 
         private sealed class LastMethod
         {

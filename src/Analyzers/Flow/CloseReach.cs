@@ -116,7 +116,11 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = (Verdict.No, null);
             var result = (Verdict.No, (string?)null);
-            if (!MayRaise(method, depth))
+            long mayStamp = 0;
+            CostProfile.Start(ref mayStamp);
+            var may = MayRaise(method, depth);
+            CostProfile.Stop(may ? "TLS003 reach: callee may close" : "TLS003 reach: callee cannot close", mayStamp);
+            if (!may)
             {
                 // Nothing within the calls left could close: its body is not bound again to be sure.
                 return result;
@@ -156,6 +160,7 @@ namespace CloseNotify.Analyzers.Flow
             _mayRaise[key] = false;
             var calls = _flow.Calls.Of(method);
             var may = calls == null || calls.Closes;
+            CostProfile.Count(calls == null ? "TLS003 reach: calls not read" : calls.Closes ? "TLS003 reach: calls a close" : "TLS003 reach: calls no close");
             if (!may && depth < CloseFinder.MaxCallDepth)
             {
                 foreach (var target in calls!.Targets)
@@ -240,7 +245,10 @@ namespace CloseNotify.Analyzers.Flow
                 var syntax = reference.GetSyntax(_cancellationToken);
                 if (!_rootsBySyntax.TryGetValue(syntax, out var root))
                 {
+                    long stamp = 0;
+                    CostProfile.Start(ref stamp);
                     root = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _cancellationToken);
+                    CostProfile.Stop("TLS003 reach: bind a body again", stamp);
                     if (root == null)
                     {
                         continue;

@@ -29,6 +29,7 @@ namespace CloseNotify.Analyzers.Flow
                         continue;
                     }
 
+                    flow.Calls.NoteBody(owner);
                     foreach (var operation in body.DescendantsAndSelf())
                     {
                         if (kinds.Contains(operation.Kind))
