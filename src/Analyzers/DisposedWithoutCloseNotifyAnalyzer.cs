@@ -88,7 +88,6 @@ namespace CloseNotify.Analyzers
                         return;
                     }
 
-                    flow.Calls.NoteBody(block.OwningSymbol);
                     foreach (var root in block.OperationBlocks)
                     {
                         if (flow.FactsOf(root) is { HasTlsLocals: true } facts)

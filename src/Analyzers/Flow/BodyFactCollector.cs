@@ -17,15 +17,13 @@ namespace CloseNotify.Analyzers.Flow
         private readonly KnownSymbols _symbols;
         private readonly ValueSources _sources;
         private readonly CleanupCallers _cleanup;
-        private readonly CallIndex _calls;
         private readonly Func<IOperation, ISymbol, BodyFacts> _factsFor;
 
-        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, CleanupCallers cleanup, CallIndex calls, Func<IOperation, ISymbol, BodyFacts> factsFor)
+        public BodyFactCollector(KnownSymbols symbols, ValueSources sources, CleanupCallers cleanup, Func<IOperation, ISymbol, BodyFacts> factsFor)
         {
             _symbols = symbols;
             _sources = sources;
             _cleanup = cleanup;
-            _calls = calls;
             _factsFor = factsFor;
         }
 
@@ -51,7 +49,6 @@ namespace CloseNotify.Analyzers.Flow
                     var invocation = (IInvocationOperation)operation;
                     VisitCall(invocation.TargetMethod, invocation.Instance, invocation.Arguments, ref sink);
                     _cleanup.Note(invocation);
-                    _calls.Note(invocation, sink.Owner);
                     break;
                 case OperationKind.ObjectCreation:
                     var creation = (IObjectCreationOperation)operation;
@@ -128,11 +125,9 @@ namespace CloseNotify.Analyzers.Flow
                     break;
                 case OperationKind.Using:
                     AddDisposals(((IUsingOperation)operation).Resources, ref sink);
-                    _calls.NoteUsing(sink.Owner);
                     break;
                 case OperationKind.UsingDeclaration:
                     AddDisposals(((IUsingDeclarationOperation)operation).DeclarationGroup, ref sink);
-                    _calls.NoteUsing(sink.Owner);
                     break;
                 case OperationKind.DeconstructionAssignment:
                     var deconstruction = (IDeconstructionAssignmentOperation)operation;

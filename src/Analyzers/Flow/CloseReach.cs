@@ -25,7 +25,6 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<(IMethodSymbol, int), (Verdict, string?)> _calls = new Dictionary<(IMethodSymbol, int), (Verdict, string?)>();
         private readonly Dictionary<SyntaxNode, IOperation> _rootsBySyntax = new Dictionary<SyntaxNode, IOperation>();
         private readonly Dictionary<SyntaxNode, ISymbol> _ownersByRoot = new Dictionary<SyntaxNode, ISymbol>();
-        private readonly Dictionary<(IMethodSymbol, int), bool> _mayRaise = new Dictionary<(IMethodSymbol, int), bool>();
         private readonly Dictionary<IInvocationOperation, string> _reachedByCall = new Dictionary<IInvocationOperation, string>();
         private List<INamedTypeSymbol>? _sourceTypes;
 
@@ -116,16 +115,6 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = (Verdict.No, null);
             var result = (Verdict.No, (string?)null);
-            long mayStamp = 0;
-            CostProfile.Start(ref mayStamp);
-            var may = MayRaise(method, depth);
-            CostProfile.Stop(may ? "TLS003 reach: callee may close" : "TLS003 reach: callee cannot close", mayStamp);
-            if (!may)
-            {
-                // Nothing within the calls left could close: its body is not bound again to be sure.
-                return result;
-            }
-
             foreach (var root in RootsOf(method))
             {
                 if (OperationHelpers.BodyOf(root) is { } body && CloseFinder.FindClose(this, body, root, depth) is { Raises: Verdict.Yes } found)
@@ -141,45 +130,6 @@ namespace CloseNotify.Analyzers.Flow
             _calls[key] = result;
             return result;
         }
-
-        /// <summary>
-        /// Can the method's body, or one it calls <see cref="CloseFinder.MaxCallDepth"/> - <paramref name="depth"/> calls
-        /// down at most, call anything that may close (<see cref="CallIndex"/>)? A superset of what <see cref="Summary"/>
-        /// finds, from the calls the driver handed over: no body is bound, and no symbol looked up (a virtual or interface
-        /// method stands for every method of the compilation with its name). A method whose calls were not read is bound.
-        /// </summary>
-        private bool MayRaise(IMethodSymbol method, int depth)
-        {
-            var key = (method.OriginalDefinition, depth);
-            if (_mayRaise.TryGetValue(key, out var known))
-            {
-                return known;
-            }
-
-            // Pending: a method met again on its own path adds nothing the first visit does not see.
-            _mayRaise[key] = false;
-            var calls = _flow.Calls.Of(method);
-            var may = calls == null || calls.Closes;
-            CostProfile.Count(calls == null ? "TLS003 reach: calls not read" : calls.Closes ? "TLS003 reach: calls a close" : "TLS003 reach: calls no close");
-            if (!may && depth < CloseFinder.MaxCallDepth)
-            {
-                foreach (var target in calls!.Targets)
-                {
-                    if ((_flow.Sources.IsSource(target) && !target.IsAbstract && MayRaise(target, depth + 1))
-                        || (MayBeImplemented(target) && _flow.Calls.Named(target.Name).Any(m => MayRaise(m, depth + 1))))
-                    {
-                        may = true;
-                        break;
-                    }
-                }
-            }
-
-            _mayRaise[key] = may;
-            return may;
-        }
-
-        private static bool MayBeImplemented(IMethodSymbol method) =>
-            method.IsVirtual || method.IsAbstract || method.IsOverride || method.ContainingType?.TypeKind == TypeKind.Interface;
 
         /// <summary>
         /// The bodies a call may run: the method's own, or for a virtual, abstract or interface method the overrides and

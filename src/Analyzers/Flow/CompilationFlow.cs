@@ -33,8 +33,7 @@ namespace CloseNotify.Analyzers.Flow
             _sources = new ValueSources(symbols, compilation.Assembly);
             SelfClosing = new SelfClosingTypes(symbols, compilation);
             Cleanup = new CleanupCallers(_sources, compilation);
-            Calls = new CallIndex(_sources, symbols.Options);
-            _collector = new BodyFactCollector(symbols, _sources, Cleanup, Calls, (operation, owner) =>
+            _collector = new BodyFactCollector(symbols, _sources, Cleanup, (operation, owner) =>
             {
                 var root = OperationHelpers.RootOf(operation);
                 return _bodies.GetOrAdd(root.Syntax, _ => new BodyFacts(owner, root));
@@ -49,9 +48,6 @@ namespace CloseNotify.Analyzers.Flow
 
         /// <summary>The methods of the compilation that only run as cleanup after a failure (read at the end).</summary>
         public CleanupCallers Cleanup { get; }
-
-        /// <summary>What each method calls (read at the end, by TLS003's reach).</summary>
-        public CallIndex Calls { get; }
 
         /// <summary>Null when the compilation cannot see SslStream: then no stream can be followed.</summary>
         public static CompilationFlow? For(Compilation compilation, AnalyzerOptions options) =>

@@ -29,7 +29,6 @@ namespace CloseNotify.Analyzers.Flow
                         continue;
                     }
 
-                    flow.Calls.NoteBody(owner);
                     foreach (var operation in body.DescendantsAndSelf())
                     {
                         if (kinds.Contains(operation.Kind))

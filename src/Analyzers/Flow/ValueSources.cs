@@ -26,9 +26,6 @@ namespace CloseNotify.Analyzers.Flow
             _assembly = assembly;
         }
 
-        /// <summary>The compilation's own assembly.</summary>
-        public IAssemblySymbol Assembly => _assembly;
-
         /// <summary>Is the method declared in this compilation (its body is in the model)?</summary>
         public bool IsSource(IMethodSymbol method) =>
             SymbolEqualityComparer.Default.Equals(method.ContainingAssembly, _assembly) && !method.IsExtern;
