@@ -6,13 +6,14 @@
 corpus_libraries=(npgsql FluentFTP nats.net MySqlConnector SuperSocket
   MailKit rabbitmq-dotnet-client StackExchange.Redis DotNetty MQTTnet DotNetCampus.HttpClientOverOpenSsl)
 
-# build_analyzers <repo-root> <dir>: builds src/CodeFixes (which builds src/Analyzers) in Release and copies
-# both assemblies into <dir>, so that a test run rebuilding the repo meanwhile cannot change them under us.
+# build_analyzers <repo-root> <dir> [msbuild-arg...]: builds src/CodeFixes (which builds src/Analyzers) in Release and
+# copies both assemblies into <dir>, so that a test run rebuilding the repo meanwhile cannot change them under us.
 build_analyzers() {
   local root="$1" dir="$2"
+  shift 2
   mkdir -p "$dir"
   if ! dotnet build "$root/src/CodeFixes/CloseNotify.CodeFixes.csproj" -c Release -nologo -v:q \
-      -nodeReuse:false >"$dir/build.log" 2>&1; then
+      -nodeReuse:false "$@" >"$dir/build.log" 2>&1; then
     cat "$dir/build.log" >&2
     echo "building CloseNotify's analyzers failed" >&2
     return 1

@@ -14,14 +14,18 @@
 #        compile alone, the empty-callback floor and CloseNotify, interleaved: the cost table
 #   bash eng/cost/cost.sh ab [--runs N] [--concurrent] <A> <B> [library...]
 #        two builds of the analyzers interleaved on the same compilations: B / A per library and rule
+#   run and ab replay with tiered compilation off (the analyzers' code optimized from the warm-up round on: the
+#        rules' steady work); --tiered keeps the runtime's default JIT (the first rounds then measure tier-0 code)
 #   bash eng/cost/cost.sh table <raw.tsv>                         the run or ab table again from a raw file (a run
 #        stopped early: its complete counted rounds)
 #   bash eng/cost/cost.sh analyzers <A> [<B>...]                  build those analyzers now (run and ab build them too)
 #   bash eng/cost/cost.sh selftest                                capture, run and A/B on eng/corpus/selftest/Sample
 #
 # A, B and --analyzers: a git revision (built from a copy of that commit) or a folder with CloseNotify.Analyzers.dll;
-# default: the worktree. --runs: counted rounds (default 15). Libraries default to every one captured. Options
-# --capture DIR (default artifacts/cost/capture) and --raw FILE (every run, tab-separated) go to run and ab.
+# default: the worktree. profile:<revision|worktree> builds it with the profiling counters (-p:CostProfile=true);
+# COST_TRACE=1 then prints, per compilation, where TLS001's and TLS003's time went and TLS004's phases. --runs:
+# counted rounds (default 15). Libraries default to every one captured. Options --capture DIR (default
+# artifacts/cost/capture) and --raw FILE (every run, tab-separated) go to run and ab.
 # Time: a round replays each compilation once per variant, so run takes about (runs + 1) x 3 x the library's compile
 # time and ab (runs + 1) x 2 x; each library prints its own estimate after its warm-up round.
 set -uo pipefail
@@ -42,27 +46,41 @@ build_harness() {
   fi
 }
 
+# The replays run with tiered compilation off unless --tiered: the analyzers' code is then optimized when first
+# JIT-compiled, in the uncounted warm-up round. With the runtime's default, the analyzers run as unoptimized tier-0
+# code for the first rounds and are recompiled on a background thread at an unpredictable round, A's and B's
+# assemblies each at its own: measured on FluentFTP (2026-12-08), TLS001 took 120-900 ms a run in rounds 1-4 and
+# 20-50 ms from round 5 on, so a 5-round median measured the JIT, not the rules (docs/cost.md).
 harness() {
-  dotnet "$harness/bin/Release/net10.0/CloseNotify.Cost.dll" "$@"
+  if [ "$tiered" -eq 1 ]; then
+    dotnet "$harness/bin/Release/net10.0/CloseNotify.Cost.dll" "$@"
+  else
+    DOTNET_TieredCompilation=0 dotnet "$harness/bin/Release/net10.0/CloseNotify.Cost.dll" "$@"
+  fi
 }
 
-# analyzers_of <worktree|folder|revision>: prints the folder holding that build of CloseNotify.Analyzers.dll.
+# analyzers_of <worktree|folder|revision|profile:worktree|profile:revision>: prints the folder holding that build of
+# CloseNotify.Analyzers.dll. profile: builds with the profiling counters and TLS004's trace (-p:CostProfile=true).
 analyzers_of() {
-  local what="$1" commit dir
+  local what="$1" commit dir profile=()
+  if [ "${what#profile:}" != "$what" ]; then
+    what="${what#profile:}"
+    profile=(-p:CostProfile=true)
+  fi
   if [ "$what" = worktree ]; then
-    dir="$out/analyzers/worktree"
-    build_analyzers "$root" "$dir" >&2 || return 1
+    dir="$out/analyzers/${profile:+profile-}worktree"
+    build_analyzers "$root" "$dir" "${profile[@]}" >&2 || return 1
   elif [ -f "$what/CloseNotify.Analyzers.dll" ]; then
     dir="$(realpath "$what")"
   else
     commit="$(git -C "$root" rev-parse --verify "$what^{commit}")" || { echo "neither a folder with CloseNotify.Analyzers.dll nor a revision: $what" >&2; return 1; }
-    dir="$out/analyzers/$commit"
+    dir="$out/analyzers/${profile:+profile-}$commit"
     if [ ! -f "$dir/CloseNotify.Analyzers.dll" ]; then
-      echo "building the analyzers of $what ($commit)" >&2
+      echo "building the analyzers of $what ($commit)${profile:+ with the profiling counters}" >&2
       rm -rf "$out/src/$commit"
       mkdir -p "$out/src/$commit"
       git -C "$root" archive "$commit" | tar -x -C "$out/src/$commit"
-      build_analyzers "$out/src/$commit" "$dir" >&2 || return 1
+      build_analyzers "$out/src/$commit" "$dir" "${profile[@]}" >&2 || return 1
       echo "$commit" >"$dir/commit"
     fi
   fi
@@ -106,6 +124,7 @@ command="${1:-}"
 shift || true
 runs=15
 no_lock=0
+tiered=0
 passthrough=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -115,7 +134,8 @@ while [ $# -gt 0 ]; do
     --raw) passthrough+=(--raw "$(realpath -m "$2")"); shift ;;
     --concurrent) passthrough+=(--concurrent) ;;
     --no-lock) no_lock=1 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    --tiered) tiered=1 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
@@ -124,7 +144,7 @@ done
 
 case "$command" in
   capture)
-    [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+    [ $# -ge 1 ] || { sed -n '2,32p' "$0" >&2; exit 2; }
     checkouts="$(realpath "$1")"
     shift
     libs=("$@")
@@ -157,14 +177,14 @@ case "$command" in
     dir="$(analyzers_of "${analyzers:-worktree}")" || exit 1
     harness run --capture "$capture" --analyzers "$dir" --runs "$runs" "${passthrough[@]}" "$@" ;;
   ab)
-    [ $# -ge 2 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+    [ $# -ge 2 ] || { sed -n '2,32p' "$0" >&2; exit 2; }
     build_harness || exit 1
     a="$(analyzers_of "$1")" || exit 1
     b="$(analyzers_of "$2")" || exit 1
     shift 2
     harness ab --capture "$capture" --a "$a" --b "$b" --runs "$runs" "${passthrough[@]}" "$@" ;;
   table)
-    [ $# -ge 1 ] || { sed -n '2,27p' "$0" >&2; exit 2; }
+    [ $# -ge 1 ] || { sed -n '2,32p' "$0" >&2; exit 2; }
     build_harness || exit 1
     harness table "$(realpath "$1")" "$capture" ;;
   analyzers)
@@ -175,6 +195,6 @@ case "$command" in
   selftest)
     exec bash "$root/eng/cost/selftest.sh" ;;
   *)
-    sed -n '2,27p' "$0" >&2
+    sed -n '2,32p' "$0" >&2
     exit 2 ;;
 esac

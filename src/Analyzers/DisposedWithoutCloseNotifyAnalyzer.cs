@@ -53,16 +53,27 @@ namespace CloseNotify.Analyzers
                 // Symbols are looked up at the first body, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var options = start.Options;
-                var flows = new PerCompilation<CompilationFlowHolder>(_ => new CompilationFlowHolder(CompilationFlow.For(compilation, options)));
+                var flows = new PerCompilation<CompilationFlowHolder>(_ =>
+                {
+                    long stamp = 0;
+                    CostProfile.Start(ref stamp);
+                    var holder = new CompilationFlowHolder(CompilationFlow.For(compilation, options));
+                    CostProfile.Stop("TLS001 flow state", stamp);
+                    return holder;
+                });
                 // The driver walks every body once for all analyzers; the model reads the operations it hands over. (A walk
                 // of our own, or per-body registrations, cost several times the rest of the rule: measured, see docs/corpus.md.)
                 start.RegisterOperationAction(
                     c =>
                     {
+                        long stamp = 0;
+                        CostProfile.Start(ref stamp);
                         if (flows.Get(c.CancellationToken).Flow is { } flow)
                         {
                             flow.Record(c.Operation, c.ContainingSymbol);
                         }
+
+                        CostProfile.Stop("TLS001 op " + c.Operation.Kind, stamp);
                     },
                     BodyFactCollector.Kinds);
 
@@ -70,6 +81,8 @@ namespace CloseNotify.Analyzers
                 // here; reported from the block, these diagnostics stay local to it (live in the IDE).
                 start.RegisterOperationBlockAction(block =>
                 {
+                    long stamp = 0;
+                    CostProfile.Start(ref stamp);
                     if (flows.Get(block.CancellationToken).Flow is not { } flow)
                     {
                         return;
@@ -82,16 +95,27 @@ namespace CloseNotify.Analyzers
                             AnalyzeOwnLocals(flow, block.OwningSymbol, facts.Root, block.ReportDiagnostic, block.CancellationToken);
                         }
                     }
+
+                    CostProfile.Stop("TLS001 block", stamp);
                 });
                 start.RegisterCompilationEndAction(end =>
                 {
                     if (flows.Get(end.CancellationToken).Flow is { } flow)
                     {
+                        long stamp = 0;
+                        CostProfile.Start(ref stamp);
+                        flow.Model(end.CancellationToken);
+                        CostProfile.Stop("TLS001 end: model", stamp);
+                        CostProfile.Start(ref stamp);
                         foreach (var diagnostic in flow.AcrossMethodsDiagnostics(end.CancellationToken))
                         {
                             end.ReportDiagnostic(diagnostic);
                         }
+
+                        CostProfile.Stop("TLS001 end: across methods", stamp);
                     }
+
+                    CostProfile.Flush("TLS001 end");
                 });
             });
         }

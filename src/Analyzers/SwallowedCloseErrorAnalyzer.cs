@@ -51,10 +51,14 @@ namespace CloseNotify.Analyzers
                 start.RegisterOperationAction(
                     c =>
                     {
+                        long stamp = 0;
+                        CostProfile.Start(ref stamp);
                         if (lookups.Get(c.CancellationToken) is { Flow: { } } found)
                         {
                             AnalyzeTry(c, found, fieldsByType, pending);
                         }
+
+                        CostProfile.Stop("TLS003 try", stamp);
                     },
                     OperationKind.Try);
                 start.RegisterCompilationEndAction(end =>
@@ -63,6 +67,8 @@ namespace CloseNotify.Analyzers
                     {
                         AnalyzeAcrossMethods(end, found, pending);
                     }
+
+                    CostProfile.Flush("TLS003 end");
                 });
             });
         }
@@ -159,17 +165,26 @@ namespace CloseNotify.Analyzers
                 FlowFeed.RecordAll(flow, lookups.Compilation, context.CancellationToken);
             }
 
-            var reach = new CloseReach(flow, flow.Model(context.CancellationToken), lookups.Types, lookups.Compilation, lookups.Tls001, context.CancellationToken);
+            long stamp = 0;
+            CostProfile.Start(ref stamp);
+            var model = flow.Model(context.CancellationToken);
+            CostProfile.Stop("TLS003 end: model", stamp);
+            CostProfile.Start(ref stamp);
+            var reach = new CloseReach(flow, model, lookups.Types, lookups.Compilation, lookups.Tls001, context.CancellationToken);
+            CostProfile.Stop("TLS003 end: reach", stamp);
             var ordered = pending.OrderBy(p => p.Try.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(p => p.Try.Syntax.SpanStart);
             foreach (var item in ordered)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
                 var root = OperationHelpers.RootOf(item.Try);
+                CostProfile.Start(ref stamp);
                 reach.SetOwner(root, item.Owner);
                 foreach (var decision in Decide(reach, item.Try, item.Catches, root).Where(d => d.Verdict == Verdict.Yes))
                 {
                     context.ReportDiagnostic(Create(decision, acrossMethods: true));
                 }
+
+                CostProfile.Stop("TLS003 end: decide", stamp);
             }
         }
 

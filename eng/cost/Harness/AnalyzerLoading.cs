@@ -42,8 +42,10 @@ namespace CloseNotify.Cost
         }
 
         /// <summary>
-        /// With COST_TRACE=1, the phases TLS004 reports to its internal DebugTrace (the end of the compilation: index,
-        /// model, analysis) are printed to stderr with their times: where a rule's time goes, not only how much it is.
+        /// With COST_TRACE=1 and a profiling build of the analyzers (cost.sh's profile:REV, -p:CostProfile=true), what
+        /// they report to their internal DebugTrace is printed to stderr: TLS004's phases (the end of the compilation:
+        /// index, model, analysis) and, per compilation, the time and calls of TLS001's and TLS003's phases
+        /// (CostProfile): where a rule's time goes, not only how much it is. A release build traces nothing.
         /// </summary>
         private static void TraceIfAsked(Assembly assembly)
         {

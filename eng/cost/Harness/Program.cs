@@ -121,8 +121,10 @@ raw.WriteLine("round\tlibrary\tcompilation\tvariant\trule\tms\twarnings");
 var runner = new Runner(concurrent, raw, seed);
 var results = new List<LibraryResult>();
 var sdkCompiler = SdkCompilerVersion();
+// cost.sh turns tiered compilation off unless --tiered: then every round runs the analyzers' optimized code.
+var jit = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation") == "0" ? "JIT optimized at once (tiered compilation off)" : "tiered JIT (the runtime's default)";
 var ownCompiler = typeof(Compilation).Assembly.GetName().Version;
-Console.Error.WriteLine($"cost harness: {mode}, {rounds} counted rounds (+1 warm-up), {(concurrent ? "concurrent" : "one thread")}, Roslyn {ownCompiler} (SDK compiler {sdkCompiler}); {header}; raw runs in {Path.GetFullPath(rawPath)}");
+Console.Error.WriteLine($"cost harness: {mode}, {rounds} counted rounds (+1 warm-up), {(concurrent ? "concurrent" : "one thread")}, {jit}, Roslyn {ownCompiler} (SDK compiler {sdkCompiler}); {header}; raw runs in {Path.GetFullPath(rawPath)}");
 var exitCode = 0;
 foreach (var library in libraries)
 {
@@ -173,7 +175,7 @@ foreach (var library in libraries)
 }
 
 Console.WriteLine($"In-process replay (eng/cost), {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores; {rounds} rounds, each variant once per compilation per round, "
-    + $"in a random order; {(concurrent ? "concurrent analysis and compile" : "one thread")}; Roslyn {ownCompiler} (SDK compiler {sdkCompiler}); {header}.");
+    + $"in a random order; {(concurrent ? "concurrent analysis and compile" : "one thread")}; {jit}; Roslyn {ownCompiler} (SDK compiler {sdkCompiler}); {header}.");
 Console.WriteLine("Times: median (interquartile range) over the rounds. Ratios: median of the per-round ratios [95 % percentile-bootstrap interval of that median, 2,000 resamples].");
 Console.WriteLine();
 if (mode == "run")

@@ -195,7 +195,10 @@ namespace CloseNotify.Analyzers.Flow
                 var syntax = reference.GetSyntax(_cancellationToken);
                 if (!_rootsBySyntax.TryGetValue(syntax, out var root))
                 {
+                    long stamp = 0;
+                    CostProfile.Start(ref stamp);
                     root = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _cancellationToken);
+                    CostProfile.Stop("TLS003 reach: bind a body again", stamp);
                     if (root == null)
                     {
                         continue;
