@@ -70,7 +70,10 @@ public sealed class Session : IDisposable
             Assert.True(before.Outcome is PeerCloseOutcome.FinWithoutCloseNotify or PeerCloseOutcome.ResetWithoutCloseNotify, before.ToString());
 
             var after = await CloseAsync(await WithFlowModel.EmitAsync(fixedSource, version), resetFirst: false);
-            Assert.Equal(PeerCloseOutcome.CloseNotifyThenFin, after.Outcome);
+            // Notify closes write-only: when the peer's answering close_notify is already in the socket's receive buffer
+            // as the socket is disposed (a loaded machine), the kernel ends with a reset instead of a FIN. Either way the
+            // close_notify went out first, which the original never sent.
+            Assert.True(after.Outcome is PeerCloseOutcome.CloseNotifyThenFin or PeerCloseOutcome.CloseNotifyThenReset, after.ToString());
         }
 
         [Theory]
