@@ -112,9 +112,7 @@ namespace CloseNotify.CodeFixes
                 filter = new CloseStatements(model.Compilation, generator).BenignTypesFilter(IdentifierName(errorName), outer: true, inner: true, stream?.WithoutTrivia(), streamMaybeNull);
             }
 
-            var comment = Comment("// A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.");
-            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
-            var catches = new List<CatchClauseSyntax> { CatchClause(CatchDeclaration(ExceptionType(model, generator), Identifier(errorName)), CatchFilterClause(filter), handler) };
+            var catches = new List<CatchClauseSyntax> { CloseStatements.BenignCatch(ExceptionType(model, generator), errorName, filter) };
             if (report)
             {
                 var restName = FreshNames.Exception(model, at);

@@ -77,11 +77,18 @@ namespace CloseNotify.CodeFixes
                 ? Invoke(Type("CloseNotify.TlsErrors"), "IsBenign", IdentifierName(errorName), ssl)
                 : BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait, ssl);
 
-            var comment = Comment("// The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.");
-            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
-            var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier(errorName)), CatchFilterClause(filter), handler);
+            var catchClause = BenignCatch((TypeSyntax)Type("System.Exception"), errorName, filter);
             var catches = last == null ? SingletonList(catchClause) : List(new[] { catchClause, last });
             return new StatementSyntax[] { TryStatement(Block(send), catches, null) };
+        }
+
+        /// <summary><c>catch (Exception e) when (filter) { // why }</c>: the benign errors of a close ignored, with the one
+        /// sentence that says why, whichever fix writes the catch (TLS001, TLS002, TLS004).</summary>
+        public static CatchClauseSyntax BenignCatch(TypeSyntax exceptionType, string errorName, ExpressionSyntax filter)
+        {
+            var comment = Comment("// A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.");
+            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
+            return CatchClause(CatchDeclaration(exceptionType, Identifier(errorName)), CatchFilterClause(filter), handler);
         }
 
         /// <summary>A flush of the owner that buffers (a StreamWriter's, BinaryWriter's or BufferedStream's pending bytes),
