@@ -79,6 +79,10 @@ namespace CloseNotify.CodeFixes
             var canAwait = AsyncContext.AllowsAwait(context);
             var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
             var cleanup = AsyncContext.IsCleanup(context, _model, _cancellationToken);
+
+            // In cleanup code a close that may throw reports its errors in a catch of its own, unless a try around it (in
+            // the same function) already takes every error: a second catch inside would be dead code.
+            var reports = cleanup && !BoundedShutdown.IsCaughtAnyway(_model, context);
             var tokenName = canAwait ? TokenInScope.Find(_model, context) : null;
             ExpressionSyntax? token = tokenName == null ? null : cleanup ? _statements.NoToken() : IdentifierName(tokenName);
             var needsGuard = maybeNull && !NullGuards.IsGuarded(context, stream.Guarded);
@@ -90,9 +94,9 @@ namespace CloseNotify.CodeFixes
                 (CloseMode.Abort, _) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.Abort),
                 (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.AbortByIntent),
                 (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token),
-                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, cleanup),
-                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, cleanup ? context : null),
-                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, cleanup),
+                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, reports),
+                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, reports ? context : null),
+                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, reports),
                 _ => null,
             };
             if (plan == null || flushFirst == null)

@@ -14,7 +14,7 @@ namespace CloseNotify.Analyzers.Tests.Conventions
 
         // One framework closes in its own #if branch (TLS001 there only); every framework swallows the close's errors
         // in the catch below it (TLS003 everywhere); a second method disposes in a branch per framework.
-        private const string Channel = @"using System;
+        internal const string Channel = @"using System;
 using System.IO;
 using System.Net.Security;
 using System.Threading.Tasks;
