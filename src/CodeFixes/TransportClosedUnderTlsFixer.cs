@@ -173,7 +173,7 @@ namespace CloseNotify.CodeFixes
 
             // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: a file built for one of them gets the
             // Dispose alone, in every one of its builds.
-            if (!ShutdownAvailability.Everywhere(document, model.Compilation))
+            if (!ShutdownAvailability.Everywhere(document, model.Compilation, anchor.Span))
             {
                 return new ClosePlan(Outside(anchor, neverThrows: true), member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
             }
