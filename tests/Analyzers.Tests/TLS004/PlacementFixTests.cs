@@ -189,5 +189,51 @@ sealed class Connection : IDisposable
         }
     }
 }", Fixer.CloseFirstKey, version, compilationEnd: true);
+
+        // Fix All: each shutdown gets what its own callers say, the failure path an abort and the plain close close_notify,
+        // both before their try.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Fixes_every_shutdown_by_its_own_callers(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + Fields + OpenWithFailureHandler + Shutdown + Fields.Replace("class Connection", "class Channel") + PlainOpen + Shutdown,
+                Usings + "using CloseNotify;\n" + Fields + OpenWithFailureHandler + AbortingShutdown + Fields.Replace("class Connection", "class Channel") + PlainOpen + NotifyingShutdown,
+                Fixer.CloseFirstKey,
+                version,
+                compilationEnd: true);
+
+        private const string AbortingShutdown = @"
+    internal void Shutdown()
+    {
+        var socket = Interlocked.Exchange(ref _socket, null);
+        if (socket != null)
+        {
+            if (_ssl != null)
+            {
+                TlsClose.Abort(_ssl);
+            }
+
+            try { socket.Shutdown(SocketShutdown.Both); } catch { }
+            try { socket.Close(); } catch { }
+        }
+    }
+
+    public void Dispose() => Shutdown();
+}";
+
+        private const string NotifyingShutdown = @"
+    internal void Shutdown()
+    {
+        var socket = Interlocked.Exchange(ref _socket, null);
+        if (socket != null)
+        {
+            TlsClose.Notify(_ssl);
+            try { socket.Shutdown(SocketShutdown.Both); } catch { }
+            try { socket.Close(); } catch { }
+        }
+    }
+
+    public void Dispose() => Shutdown();
+}";
     }
 }
