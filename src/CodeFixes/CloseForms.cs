@@ -171,14 +171,8 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary><c>if (condition) { graceful } else { abort }</c>, null-guarded as a whole where needed.</summary>
-        private ClosePlan Split(Target target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token)
-        {
-            var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, ParenthesizedIfNeeded(intent.Condition!));
-            var stream = target.Stream.Expression;
-            var graceful = ExpressionStatement(_statements.RuntimeCall(stream, graceful: true, canAwait, configureAwait, token));
-            var abort = ExpressionStatement(_statements.RuntimeCall(stream, graceful: false, canAwait, configureAwait));
-            return new ClosePlan(new[] { target.Guard(CloseStatements.IfElse(condition, graceful, abort)) }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
-        }
+        private ClosePlan Split(Target target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token) =>
+            new ClosePlan(new[] { target.Guard(_statements.Split(target.Stream.Expression, intent, canAwait, configureAwait, token)) }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
 
         /// <summary>close_notify written, nothing read: where the framework tears the connection down itself.</summary>
         private ClosePlan? WriteOnly(Target target, bool configureAwait, SyntaxNode context, bool cleanup)
@@ -255,11 +249,6 @@ namespace CloseNotify.CodeFixes
                 }
             }
         }
-
-        private static ExpressionSyntax ParenthesizedIfNeeded(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or InvocationExpressionSyntax
-                ? expression
-                : ParenthesizedExpression(expression);
     }
 
     /// <summary>Facts about the project a fix is written for.</summary>

@@ -42,6 +42,21 @@ namespace CloseNotify.CodeFixes
             return isAsync ? Await(call, configureAwait) : call;
         }
 
+        /// <summary><c>if (condition) { graceful } else { TlsClose.Abort(stream); }</c>: graceful on the normal branch of
+        /// a split <paramref name="intent"/>.</summary>
+        public StatementSyntax Split(ExpressionSyntax stream, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token = null)
+        {
+            var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, ParenthesizedIfNeeded(intent.Condition!));
+            var graceful = ExpressionStatement(RuntimeCall(stream, graceful: true, canAwait, configureAwait, token));
+            var abort = ExpressionStatement(RuntimeCall(stream, graceful: false, canAwait, configureAwait));
+            return IfElse(condition, graceful, abort);
+        }
+
+        private static ExpressionSyntax ParenthesizedIfNeeded(ExpressionSyntax expression) =>
+            expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or InvocationExpressionSyntax
+                ? expression
+                : ParenthesizedExpression(expression);
+
         /// <summary>Whether the runtime call needs the stream non-null (Notify accepts null).</summary>
         public static bool NeedsNonNull(bool graceful, bool canAwait) => !graceful || canAwait;
 

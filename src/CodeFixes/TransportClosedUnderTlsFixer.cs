@@ -210,11 +210,7 @@ namespace CloseNotify.CodeFixes
                     close = ExpressionStatement(closes.RuntimeCall(stream, graceful: false, canAwait, configureAwait));
                     break;
                 case IntentKind.Split:
-                    var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, Parenthesized(intent.Condition!));
-                    close = CloseStatements.IfElse(
-                        condition,
-                        ExpressionStatement(closes.RuntimeCall(stream, graceful: true, canAwait, configureAwait)),
-                        ExpressionStatement(closes.RuntimeCall(stream, graceful: false, canAwait, configureAwait)));
+                    close = closes.Split(stream, intent, canAwait, configureAwait);
                     break;
                 default:
                     // Notify accepts null: no test.
@@ -223,11 +219,6 @@ namespace CloseNotify.CodeFixes
 
             return guard ? CloseStatements.IfNotNull(stream, close) : close;
         }
-
-        private static ExpressionSyntax Parenthesized(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or InvocationExpressionSyntax
-                ? expression
-                : ParenthesizedExpression(expression);
 
         /// <summary>
         /// Where a close that never throws goes: before the try whose block the transport close begins
