@@ -80,9 +80,10 @@ namespace CloseNotify.CodeFixes
             var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
             var cleanup = AsyncContext.IsCleanup(context, _model, _cancellationToken);
 
-            // In cleanup code a close that may throw reports its errors in a catch of its own, unless a try around it (in
-            // the same function) already takes every error: a second catch inside would be dead code.
-            var reports = cleanup && !BoundedShutdown.IsCaughtAnyway(_model, context);
+            // In cleanup code a close that may throw reports its errors in a catch of its own, unless it is the last thing a
+            // try around it (in the same function) runs before a catch that takes every error: a second catch inside would
+            // be dead code (a statement after it in that try would be skipped by an error, so there it keeps its own).
+            var reports = cleanup && !BoundedShutdown.EndsTryThatCatchesEverything(_model, context);
             var tokenName = canAwait ? TokenInScope.Find(_model, context) : null;
             ExpressionSyntax? token = tokenName == null ? null : cleanup ? _statements.NoToken() : IdentifierName(tokenName);
             var needsGuard = maybeNull && !NullGuards.IsGuarded(context, stream.Guarded);
