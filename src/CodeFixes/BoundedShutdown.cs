@@ -71,8 +71,7 @@ namespace CloseNotify.CodeFixes
                 switch (ancestor)
                 {
                     case TryStatementSyntax tryStatement when child == tryStatement.Block:
-                        if (tryStatement.Catches.Any(c => c.Filter == null
-                            && (c.Declaration == null || model.GetTypeInfo(c.Declaration.Type).Type is { Name: "Exception", ContainingNamespace.Name: "System" })))
+                        if (CatchesEverything(model, tryStatement))
                         {
                             return true;
                         }
@@ -83,6 +82,40 @@ namespace CloseNotify.CodeFixes
                 }
 
                 child = ancestor;
+            }
+
+            return false;
+        }
+
+        /// <summary>Whether <paramref name="node"/>'s statement is the last thing an enclosing try (in the same function)
+        /// runs before its catch that takes every error, and that try stays: then an error of a close there skips nothing
+        /// of the try, and the catch handles it as it handled the disposal's. A statement after it in the try would be
+        /// skipped; a statement alone in a try without #if directives is replaced with the try by a close that never
+        /// throws (<see cref="StatementInsertion.Replace"/>), whose own catch is then the only one.</summary>
+        public static bool EndsTryThatCatchesEverything(SemanticModel model, SyntaxNode node)
+        {
+            var statement = node.FirstAncestorOrSelf<StatementSyntax>();
+            SyntaxNode? child = statement;
+            while (child?.Parent is { } parent)
+            {
+                switch (parent)
+                {
+                    case BlockSyntax block when block.Statements.LastOrDefault() == child:
+                        if (block.Parent is TryStatementSyntax tryStatement && tryStatement.Block == block)
+                        {
+                            var replacedWithTheTry = block.Statements.Count == 1 && child == statement
+                                && !block.ContainsDirectives && !tryStatement.Catches.Any(c => c.ContainsDirectives);
+                            return !replacedWithTheTry && CatchesEverything(model, tryStatement);
+                        }
+
+                        break;
+                    case IfStatementSyntax or ElseClauseSyntax:
+                        break;
+                    default:
+                        return false;
+                }
+
+                child = parent;
             }
 
             return false;
@@ -112,9 +145,7 @@ namespace CloseNotify.CodeFixes
                 filter = new CloseStatements(model.Compilation, generator).BenignTypesFilter(IdentifierName(errorName), outer: true, inner: true, stream?.WithoutTrivia(), streamMaybeNull);
             }
 
-            var comment = Comment("// A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.");
-            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
-            var catches = new List<CatchClauseSyntax> { CatchClause(CatchDeclaration(ExceptionType(model, generator), Identifier(errorName)), CatchFilterClause(filter), handler) };
+            var catches = new List<CatchClauseSyntax> { CloseStatements.BenignCatch(ExceptionType(model, generator), errorName, filter) };
             if (report)
             {
                 var restName = FreshNames.Exception(model, at);
@@ -123,6 +154,10 @@ namespace CloseNotify.CodeFixes
 
             return TryStatement(Block(statement.WithoutTrivia()), List(catches), null);
         }
+
+        private static bool CatchesEverything(SemanticModel model, TryStatementSyntax tryStatement) =>
+            tryStatement.Catches.Any(c => c.Filter == null
+                && (c.Declaration == null || model.GetTypeInfo(c.Declaration.Type).Type is { Name: "Exception", ContainingNamespace.Name: "System" }));
 
         /// <summary>The statement that disposes <paramref name="symbol"/> right after <paramref name="statement"/> (or right
         /// after the try whose only statement it is): <c>x.Dispose();</c>, <c>x.Close();</c>, <c>x?.Dispose();</c>.</summary>

@@ -79,6 +79,11 @@ namespace CloseNotify.CodeFixes
             var canAwait = AsyncContext.AllowsAwait(context);
             var configureAwait = canAwait && AsyncContext.UsesConfigureAwaitFalse(context);
             var cleanup = AsyncContext.IsCleanup(context, _model, _cancellationToken);
+
+            // In cleanup code a close that may throw reports its errors in a catch of its own, unless it is the last thing a
+            // try around it (in the same function) runs before a catch that takes every error: a second catch inside would
+            // be dead code (a statement after it in that try would be skipped by an error, so there it keeps its own).
+            var reports = cleanup && !BoundedShutdown.EndsTryThatCatchesEverything(_model, context);
             var tokenName = canAwait ? TokenInScope.Find(_model, context) : null;
             ExpressionSyntax? token = tokenName == null ? null : cleanup ? _statements.NoToken() : IdentifierName(tokenName);
             var needsGuard = maybeNull && !NullGuards.IsGuarded(context, stream.Guarded);
@@ -90,9 +95,9 @@ namespace CloseNotify.CodeFixes
                 (CloseMode.Abort, _) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.Abort),
                 (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.AbortByIntent),
                 (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token),
-                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, cleanup),
-                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, cleanup ? context : null),
-                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, cleanup),
+                (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, reports),
+                (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, reports ? context : null),
+                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, reports),
                 _ => null,
             };
             if (plan == null || flushFirst == null)
@@ -167,14 +172,8 @@ namespace CloseNotify.CodeFixes
         }
 
         /// <summary><c>if (condition) { graceful } else { abort }</c>, null-guarded as a whole where needed.</summary>
-        private ClosePlan Split(Target target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token)
-        {
-            var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, ParenthesizedIfNeeded(intent.Condition!));
-            var stream = target.Stream.Expression;
-            var graceful = ExpressionStatement(_statements.RuntimeCall(stream, graceful: true, canAwait, configureAwait, token));
-            var abort = ExpressionStatement(_statements.RuntimeCall(stream, graceful: false, canAwait, configureAwait));
-            return new ClosePlan(new[] { target.Guard(CloseStatements.IfElse(condition, graceful, abort)) }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
-        }
+        private ClosePlan Split(Target target, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token) =>
+            new ClosePlan(new[] { target.Guard(_statements.Split(target.Stream.Expression, intent, canAwait, configureAwait, token)) }, CloseForm.Split, disposes: true, neverThrows: !canAwait);
 
         /// <summary>close_notify written, nothing read: where the framework tears the connection down itself.</summary>
         private ClosePlan? WriteOnly(Target target, bool configureAwait, SyntaxNode context, bool cleanup)
@@ -251,11 +250,6 @@ namespace CloseNotify.CodeFixes
                 }
             }
         }
-
-        private static ExpressionSyntax ParenthesizedIfNeeded(ExpressionSyntax expression) =>
-            expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or InvocationExpressionSyntax
-                ? expression
-                : ParenthesizedExpression(expression);
     }
 
     /// <summary>Facts about the project a fix is written for.</summary>

@@ -42,6 +42,21 @@ namespace CloseNotify.CodeFixes
             return isAsync ? Await(call, configureAwait) : call;
         }
 
+        /// <summary><c>if (condition) { graceful } else { TlsClose.Abort(stream); }</c>: graceful on the normal branch of
+        /// a split <paramref name="intent"/>.</summary>
+        public StatementSyntax Split(ExpressionSyntax stream, CloseIntent intent, bool canAwait, bool configureAwait, ExpressionSyntax? token = null)
+        {
+            var condition = intent.GracefulWhenTrue ? intent.Condition! : PrefixUnaryExpression(SyntaxKind.LogicalNotExpression, ParenthesizedIfNeeded(intent.Condition!));
+            var graceful = ExpressionStatement(RuntimeCall(stream, graceful: true, canAwait, configureAwait, token));
+            var abort = ExpressionStatement(RuntimeCall(stream, graceful: false, canAwait, configureAwait));
+            return IfElse(condition, graceful, abort);
+        }
+
+        private static ExpressionSyntax ParenthesizedIfNeeded(ExpressionSyntax expression) =>
+            expression is IdentifierNameSyntax or MemberAccessExpressionSyntax or ParenthesizedExpressionSyntax or InvocationExpressionSyntax
+                ? expression
+                : ParenthesizedExpression(expression);
+
         /// <summary>Whether the runtime call needs the stream non-null (Notify accepts null).</summary>
         public static bool NeedsNonNull(bool graceful, bool canAwait) => !graceful || canAwait;
 
@@ -77,11 +92,18 @@ namespace CloseNotify.CodeFixes
                 ? Invoke(Type("CloseNotify.TlsErrors"), "IsBenign", IdentifierName(errorName), ssl)
                 : BenignTypesFilter(IdentifierName(errorName), outer: true, inner: !canAwait, ssl);
 
-            var comment = Comment("// The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.");
-            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
-            var catchClause = CatchClause(CatchDeclaration((TypeSyntax)Type("System.Exception"), Identifier(errorName)), CatchFilterClause(filter), handler);
+            var catchClause = BenignCatch((TypeSyntax)Type("System.Exception"), errorName, filter);
             var catches = last == null ? SingletonList(catchClause) : List(new[] { catchClause, last });
             return new StatementSyntax[] { TryStatement(Block(send), catches, null) };
+        }
+
+        /// <summary><c>catch (Exception e) when (filter) { // why }</c>: the benign errors of a close ignored, with the one
+        /// sentence that says why, whichever fix writes the catch (TLS001, TLS002, TLS004).</summary>
+        public static CatchClauseSyntax BenignCatch(TypeSyntax exceptionType, string errorName, ExpressionSyntax filter)
+        {
+            var comment = Comment("// A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.");
+            var handler = Block().WithOpenBraceToken(Token(SyntaxKind.OpenBraceToken).WithTrailingTrivia(ElasticCarriageReturnLineFeed, comment, ElasticCarriageReturnLineFeed));
+            return CatchClause(CatchDeclaration(exceptionType, Identifier(errorName)), CatchFilterClause(filter), handler);
         }
 
         /// <summary>A flush of the owner that buffers (a StreamWriter's, BinaryWriter's or BufferedStream's pending bytes),

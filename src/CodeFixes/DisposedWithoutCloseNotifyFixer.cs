@@ -10,6 +10,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.Editing;
+using Microsoft.CodeAnalysis.Text;
 
 namespace CloseNotify.CodeFixes
 {
@@ -30,7 +31,8 @@ namespace CloseNotify.CodeFixes
             var model = await document.GetSemanticModelAsync(context.CancellationToken).ConfigureAwait(false);
             // A missing key (dotnet format, when the first diagnostic it met has no fix) means the default fix.
             var key = FixAllKeys.Resolve(context.CodeActionEquivalenceKey, GracefulKey, AbortKey);
-            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, key);
+            // Whether the BCL close compiles is decided per diagnostic below (which frameworks compile its line).
+            var mode = model == null ? (CloseMode?)null : ModeFor(document, model.Compilation, key, at: null, acrossTargets: false);
             return mode == null ? document : await ApplyAsync(document, diagnostics, mode.Value, context.CancellationToken).ConfigureAwait(false);
         });
 
@@ -44,14 +46,14 @@ namespace CloseNotify.CodeFixes
             }
 
             var document = context.Document;
-            var environment = Environment(document, model.Compilation);
             foreach (var diagnostic in context.Diagnostics)
             {
+                var environment = Environment(document, model.Compilation, diagnostic.Location.SourceSpan);
                 var name = diagnostic.Properties.TryGetValue(DisposedWithoutCloseNotifyAnalyzer.TargetProperty, out var target) ? target : null;
                 foreach (var key in new[] { GracefulKey, AbortKey })
                 {
                     // Register only what can be applied: a fix that cannot place its statement offers nothing.
-                    var mode = ModeFor(document, model.Compilation, key);
+                    var mode = ModeFor(document, model.Compilation, key, diagnostic.Location.SourceSpan);
                     var form = mode == null ? null : CloseInsertion.TryPlan(root, model, SyntaxGenerator.GetGenerator(document), diagnostic, mode.Value, environment, new StatementInsertion(), context.CancellationToken);
                     if (form == null)
                     {
@@ -80,8 +82,9 @@ namespace CloseNotify.CodeFixes
         };
 
         /// <summary>What a key writes in this project; null when it cannot: the abort needs the runtime, and the BCL
-        /// close needs ShutdownAsync in every target framework the file is compiled for.</summary>
-        private static CloseMode? ModeFor(Document document, Compilation compilation, string? key)
+        /// close needs ShutdownAsync in every target framework that compiles the line at <paramref name="at"/> (only in
+        /// this one unless <paramref name="acrossTargets"/>).</summary>
+        private static CloseMode? ModeFor(Document document, Compilation compilation, string? key, TextSpan? at, bool acrossTargets = true)
         {
             var runtime = compilation.GetTypeByMetadataName("CloseNotify.TlsClose") != null;
             if (key == AbortKey)
@@ -94,11 +97,13 @@ namespace CloseNotify.CodeFixes
                 return null;
             }
 
-            return runtime ? CloseMode.Graceful : ShutdownAvailability.Everywhere(document, compilation) ? CloseMode.Bcl : null;
+            return runtime ? CloseMode.Graceful
+                : (acrossTargets ? ShutdownAvailability.Everywhere(document, compilation, at) : ShutdownAvailability.Has(compilation)) ? CloseMode.Bcl
+                : null;
         }
 
-        private static FixEnvironment Environment(Document document, Compilation compilation) => new FixEnvironment(
-            ShutdownAvailability.Everywhere(document, compilation),
+        private static FixEnvironment Environment(Document document, Compilation compilation, TextSpan at) => new FixEnvironment(
+            ShutdownAvailability.Everywhere(document, compilation, at),
             document.Project.AnalyzerReferences.Any(r => r.FullPath != null
                 && System.IO.Path.GetFileNameWithoutExtension(r.FullPath).StartsWith("Microsoft.VisualStudio.Threading.Analyzers", System.StringComparison.OrdinalIgnoreCase)),
             type => ShutdownAvailability.TokenFlushEverywhere(document, type));
@@ -107,9 +112,17 @@ namespace CloseNotify.CodeFixes
         {
             var editor = await DocumentEditor.CreateAsync(document, cancellationToken).ConfigureAwait(false);
             var insertion = new StatementInsertion();
-            var environment = Environment(document, editor.SemanticModel.Compilation);
+            var compilation = editor.SemanticModel.Compilation;
             foreach (var diagnostic in diagnostics.OrderBy(d => d.Location.SourceSpan.Start))
             {
+                // The BCL close only where every framework that compiles the diagnostic's line has ShutdownAsync.
+                var at = diagnostic.Location.SourceSpan;
+                if (mode == CloseMode.Bcl && !ShutdownAvailability.Everywhere(document, compilation, at))
+                {
+                    continue;
+                }
+
+                var environment = Environment(document, compilation, at);
                 CloseInsertion.TryPlan(editor.OriginalRoot, editor.SemanticModel, editor.Generator, diagnostic, mode, environment, insertion, cancellationToken);
             }
 

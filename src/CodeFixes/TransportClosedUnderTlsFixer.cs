@@ -146,14 +146,25 @@ namespace CloseNotify.CodeFixes
             var configureAwait = isAsync && AsyncContext.UsesConfigureAwaitFalse(anchor);
             var redundant = instance == null ? RedundantDisposal(model, anchor, stream) : null;
 
+            // The code's intent, as the TLS001 fix reads it (a reset, a Dispose(bool) branch, a reconnect), and a method the
+            // code also calls from a catch block: its failure path, which gets an abort.
+            var intent = CloseIntent.OfFailurePath(model, anchor, Referenced(model, stream, anchor.SpanStart), cancellationToken);
+
             // With the runtime, the TLS001 fixes' own call (CloseStatements): the graceful close awaited in async code;
             // elsewhere, and for a member that may be null where the transport is closed, Notify (close_notify within a
             // short bound, no drain, null accepted, never throws; TLS001 sees a TLS close, not a bare Dispose).
             var closes = new CloseStatements(model.Compilation, generator);
             if (closes.TlsClose != null)
             {
-                var call = closes.RuntimeCall(stream, graceful: true, canAwait: isAsync && !isMember, configureAwait);
-                return new ClosePlan(anchor, member, stream.ToString(), new[] { (StatementSyntax)ExpressionStatement(call) }, redundant);
+                var canAwait = isAsync && !isMember;
+                var close = RuntimeClose(closes, intent, stream, canAwait, configureAwait, guard: isMember);
+                return new ClosePlan(Outside(anchor, neverThrows: !canAwait || intent.Kind == IntentKind.Abort), member, stream.ToString(), new[] { close }, redundant);
+            }
+
+            // Without the runtime there is no abort to write (as for TLS001): no fix where the code means one.
+            if (intent.Kind is IntentKind.Abort or IntentKind.Split)
+            {
+                return null;
             }
 
             var dispose = isMember
@@ -162,9 +173,9 @@ namespace CloseNotify.CodeFixes
 
             // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: a file built for one of them gets the
             // Dispose alone, in every one of its builds.
-            if (!ShutdownAvailability.Everywhere(document, model.Compilation))
+            if (!ShutdownAvailability.Everywhere(document, model.Compilation, anchor.Span))
             {
-                return new ClosePlan(anchor, member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
+                return new ClosePlan(Outside(anchor, neverThrows: true), member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
             }
 
             // Cleanup decided across the compilation (a method called from a catch or a callback too): no throw path there.
@@ -183,7 +194,48 @@ namespace CloseNotify.CodeFixes
                 send = closes.IfSslStream(stream, local, closes.BclClose(IdentifierName(local), isAsync, configureAwait, cleanup, error));
             }
 
-            return new ClosePlan(anchor, member, stream.ToString(), new[] { send, dispose }, redundant);
+            // The BCL close lets a non-benign error through except in cleanup code, where it is reported: only then may it
+            // leave a try that swallowed what the transport close raised.
+            return new ClosePlan(Outside(anchor, neverThrows: cleanup), member, stream.ToString(), new[] { send, dispose }, redundant);
+        }
+
+        /// <summary>The runtime's close by the code's intent: graceful (awaited where the code can await, else Notify), an
+        /// abort, or graceful on the normal branch and an abort on the other; a member null-tested where the call needs it.</summary>
+        private static StatementSyntax RuntimeClose(CloseStatements closes, CloseIntent intent, ExpressionSyntax stream, bool canAwait, bool configureAwait, bool guard)
+        {
+            StatementSyntax close;
+            switch (intent.Kind)
+            {
+                case IntentKind.Abort:
+                    close = ExpressionStatement(closes.RuntimeCall(stream, graceful: false, canAwait, configureAwait));
+                    break;
+                case IntentKind.Split:
+                    close = closes.Split(stream, intent, canAwait, configureAwait);
+                    break;
+                default:
+                    // Notify accepts null: no test.
+                    return ExpressionStatement(closes.RuntimeCall(stream, graceful: true, canAwait, configureAwait));
+            }
+
+            return guard ? CloseStatements.IfNotNull(stream, close) : close;
+        }
+
+        /// <summary>
+        /// Where a close that never throws goes: before the try whose block the transport close begins
+        /// (<c>try { socket.Shutdown(SocketShutdown.Both); } catch { }</c>), not into that block, where its catch-all would
+        /// look like a swallowed TLS close error (TLS003) and the close would share the fate of the transport's errors. A
+        /// close that may throw stays inside: moving it out would open a throw path the try closed.
+        /// </summary>
+        private static StatementSyntax Outside(StatementSyntax anchor, bool neverThrows)
+        {
+            while (neverThrows && anchor.Parent is BlockSyntax { Parent: TryStatementSyntax { Catches.Count: > 0 } tryStatement } block
+                && block.Statements.FirstOrDefault() == anchor && StatementInsertion.CanInsertBefore(tryStatement)
+                && !tryStatement.ContainsDirectives)
+            {
+                anchor = tryStatement;
+            }
+
+            return anchor;
         }
 
         /// <summary>

@@ -47,7 +47,7 @@ class Client
             }
             catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
             {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
         }
     }
@@ -90,7 +90,7 @@ sealed class Connection : IDisposable
         }
         catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
         catch (Exception ex)
         {
@@ -142,7 +142,7 @@ sealed class Connection : IAsyncDisposable
             }
             catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
             catch (Exception ex)
             {
@@ -197,7 +197,7 @@ sealed class Framing
             }
             catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
             {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
         }
 

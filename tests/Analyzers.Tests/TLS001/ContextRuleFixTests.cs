@@ -141,7 +141,7 @@ class TlsMiddleware
         }
         catch (Exception ex) when (TlsErrors.IsBenign(ex, ssl))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
 
         ssl.Dispose();

@@ -94,7 +94,7 @@ sealed class LineSession : IDisposable
             }
             catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
             {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
             catch (Exception ex)
             {

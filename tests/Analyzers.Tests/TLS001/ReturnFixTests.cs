@@ -174,7 +174,7 @@ class Probe
         }
         catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
 
         return result;

@@ -138,6 +138,41 @@ sealed class Session : IDisposable
     }
 }", version);
 
+        // A close that never throws, written into the one-line try of a socket's shutdown (where an earlier TLS004 fix put
+        // it): what the try holds besides is the transport's, and the catch-all swallows no TLS close error.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_catch_all_around_Notify_and_the_sockets_shutdown(LanguageVersion version) =>
+            Verify.AnalyzerAsync(UsingsWithRuntime + @"
+sealed class Connection : IDisposable
+{
+    private Socket _socket;
+    private Stream _stream;
+
+    public void Open(Socket socket)
+    {
+        _socket = socket;
+        var ssl = new SslStream(new NetworkStream(socket));
+        ssl.AuthenticateAsClient(""cache.example"");
+        _stream = ssl;
+    }
+
+    public void Write(byte[] data) => _stream.Write(data, 0, data.Length);
+
+    internal void Shutdown()
+    {
+        var socket = System.Threading.Interlocked.Exchange(ref _socket, null);
+        if (socket != null)
+        {
+            try { TlsClose.Notify(_stream); socket.Shutdown(SocketShutdown.Both); } catch { }
+            try { socket.Close(); } catch { }
+            try { socket.Dispose(); } catch { }
+        }
+    }
+
+    public void Dispose() => Shutdown();
+}", version);
+
         // TLS001 reports these disposals (the stream carried data and nothing closed it): they send nothing, so nothing of a
         // TLS close can fail there, and TLS001's fix replaces them; narrowing the catch too would gain nothing.
         [Theory]

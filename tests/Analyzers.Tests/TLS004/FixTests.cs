@@ -71,7 +71,7 @@ class Client
         }
         catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
 
         ssl.Dispose();
@@ -174,7 +174,7 @@ class Client
         }
         catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
-            // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
 
         ssl.Dispose();
@@ -227,7 +227,7 @@ class Client
             }
             catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
-                // The peer reset or closed first, or the stream is gone: nothing is left to tell the peer.
+                // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
         }
 
