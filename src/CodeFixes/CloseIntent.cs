@@ -84,26 +84,6 @@ namespace CloseNotify.CodeFixes
             return new CloseIntent(IntentKind.Graceful);
         }
 
-        /// <summary>
-        /// <see cref="Of"/>, and an abort where the function is also the code's failure path: a method the code calls from
-        /// a catch block (a shutdown that burns the connection after an error, and closes it on Dispose too) cannot tell
-        /// there which close is meant, and close_notify with its bounded wait has no place on a connection given up on.
-        /// </summary>
-        public static CloseIntent OfFailurePath(SemanticModel model, SyntaxNode site, ISymbol? target, CancellationToken cancellationToken)
-        {
-            var intent = Of(model, site, target);
-            if (intent.Kind is IntentKind.Abort or IntentKind.Split)
-            {
-                return intent;
-            }
-
-            var function = site.AncestorsAndSelf().FirstOrDefault(a => a is AnonymousFunctionExpressionSyntax or LocalFunctionStatementSyntax or MemberDeclarationSyntax);
-            return function is MethodDeclarationSyntax method && model.GetDeclaredSymbol(method, cancellationToken) is { } symbol
-                && CleanupContext.For(model.Compilation).IsCalledFromCatch(symbol, cancellationToken)
-                    ? new CloseIntent(IntentKind.Abort)
-                    : intent;
-        }
-
         /// <summary>A reset of the transport in the function: <c>Close(0)</c> or a zero linger time, unconditional or
         /// chosen by a plain condition.</summary>
         private static CloseIntent? Reset(SemanticModel model, SyntaxNode function)

@@ -146,9 +146,10 @@ namespace CloseNotify.CodeFixes
             var configureAwait = isAsync && AsyncContext.UsesConfigureAwaitFalse(anchor);
             var redundant = instance == null ? RedundantDisposal(model, anchor, stream) : null;
 
-            // The code's intent, as the TLS001 fix reads it (a reset, a Dispose(bool) branch, a reconnect), and a method the
-            // code also calls from a catch block: its failure path, which gets an abort.
-            var intent = CloseIntent.OfFailurePath(model, anchor, Referenced(model, stream, anchor.SpanStart), cancellationToken);
+            // The code's intent, as the TLS001 fix reads it (a reset, a Dispose(bool) branch, a reconnect). A method the code
+            // also calls from a catch block keeps the graceful close: an abort there would drop close_notify from its
+            // normal closes too, and Notify costs a dead connection nothing.
+            var intent = CloseIntent.Of(model, anchor, Referenced(model, stream, anchor.SpanStart));
 
             // With the runtime, the TLS001 fixes' own call (CloseStatements): the graceful close awaited in async code;
             // elsewhere, and for a member that may be null where the transport is closed, Notify (close_notify within a

@@ -1,7 +1,7 @@
 // TLS004 fix, where it goes and what it means: a transport close alone in a `try { … } catch { }` gets the TLS close
 // before that try (the close never throws, and inside the try TLS003 would take the catch-all for a swallowed close);
-// a method that is also the code's failure path (called from a catch block) gets an abort, or a graceful close only on
-// the normal branch where the code tells the two apart.
+// a method the code's failure path runs too (called from a catch block and from Dispose) keeps the graceful close, and
+// where the code tells the two apart (a reset on a flag), graceful on the normal branch only.
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
@@ -87,33 +87,12 @@ sealed class Connection : IDisposable
     public void Dispose() => Shutdown();
 }", Fixer.CloseFirstKey, version, compilationEnd: true);
 
+        // Dispose runs the same Shutdown as the connect's catch block: an abort would drop close_notify from every normal
+        // close, so the bounded Notify is written (a dead connection's write fails at once, benign).
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Aborts_in_a_shutdown_that_is_also_the_failure_path(LanguageVersion version) =>
-            Verify.CodeFixAsync(Usings + Fields + OpenWithFailureHandler + Shutdown, Usings + "using CloseNotify;\n" + Fields + OpenWithFailureHandler + @"
-    internal void Shutdown()
-    {
-        var socket = Interlocked.Exchange(ref _socket, null);
-        if (socket != null)
-        {
-            if (_ssl != null)
-            {
-                TlsClose.Abort(_ssl);
-            }
-
-            try { socket.Shutdown(SocketShutdown.Both); } catch { }
-            try { socket.Close(); } catch { }
-        }
-    }
-
-    public void Dispose() => Shutdown();
-}", Fixer.CloseFirstKey, version, compilationEnd: true);
-
-        // Without the runtime there is no abort to write: on the failure path no fix is offered (as for TLS001).
-        [Theory]
-        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Offers_no_BCL_fix_on_the_failure_path(LanguageVersion version) =>
-            Verify.CodeFixWithoutRuntimeAsync(Usings + Fields + OpenWithFailureHandler + Shutdown, Usings + Fields + OpenWithFailureHandler + Shutdown, Fixer.CloseFirstKey, version, compilationEnd: true);
+        public Task Closes_gracefully_in_a_shutdown_both_dispose_and_the_failure_path_call(LanguageVersion version) =>
+            Verify.CodeFixAsync(Usings + Fields + OpenWithFailureHandler + Shutdown, Usings + "using CloseNotify;\n" + Fields + OpenWithFailureHandler + NotifyingShutdown, Fixer.CloseFirstKey, version, compilationEnd: true);
 
         // The failure path told apart by a flag the method is given: graceful on the normal branch, abort on the other.
         [Theory]
@@ -190,36 +169,16 @@ sealed class Connection : IDisposable
     }
 }", Fixer.CloseFirstKey, version, compilationEnd: true);
 
-        // Fix All: each shutdown gets what its own callers say, the failure path an abort and the plain close close_notify,
-        // both before their try.
+        // Fix All: each shutdown gets its close before its try, the one the connect's catch block also runs as well.
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Fixes_every_shutdown_by_its_own_callers(LanguageVersion version) =>
             Verify.CodeFixAsync(
                 Usings + Fields + OpenWithFailureHandler + Shutdown + Fields.Replace("class Connection", "class Channel") + PlainOpen + Shutdown,
-                Usings + "using CloseNotify;\n" + Fields + OpenWithFailureHandler + AbortingShutdown + Fields.Replace("class Connection", "class Channel") + PlainOpen + NotifyingShutdown,
+                Usings + "using CloseNotify;\n" + Fields + OpenWithFailureHandler + NotifyingShutdown + Fields.Replace("class Connection", "class Channel") + PlainOpen + NotifyingShutdown,
                 Fixer.CloseFirstKey,
                 version,
                 compilationEnd: true);
-
-        private const string AbortingShutdown = @"
-    internal void Shutdown()
-    {
-        var socket = Interlocked.Exchange(ref _socket, null);
-        if (socket != null)
-        {
-            if (_ssl != null)
-            {
-                TlsClose.Abort(_ssl);
-            }
-
-            try { socket.Shutdown(SocketShutdown.Both); } catch { }
-            try { socket.Close(); } catch { }
-        }
-    }
-
-    public void Dispose() => Shutdown();
-}";
 
         private const string NotifyingShutdown = @"
     internal void Shutdown()
