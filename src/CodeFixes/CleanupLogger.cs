@@ -25,7 +25,8 @@ namespace CloseNotify.CodeFixes
     /// </summary>
     internal static class CleanupLogger
     {
-        private const string LoggerInterface = "Microsoft.Extensions.Logging.ILogger";
+        private const string LoggingNamespace = "Microsoft.Extensions.Logging";
+        private const string LoggerInterface = LoggingNamespace + ".ILogger";
 
         /// <summary>The statement that reports <paramref name="errorName"/> at <paramref name="at"/>.</summary>
         public static StatementSyntax Report(SemanticModel model, SyntaxNode at, string errorName, string message)
@@ -33,7 +34,9 @@ namespace CloseNotify.CodeFixes
             var error = IdentifierName(errorName);
             var text = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(message));
             var found = Find(model, at);
-            if (found == null)
+            // An #if that imports the logging namespace for other builds only: a using added for this one would sit beside
+            // it there once dotnet format merges the builds (CS0105), and without one no ILogger extension binds.
+            if (found == null || (found.Value.Extension && CodeFixCleanup.ConditionalImports(at.SyntaxTree.GetRoot()).Contains(LoggingNamespace)))
             {
                 var trace = QualifiedType("System.Diagnostics.Trace");
                 var format = LiteralExpression(SyntaxKind.StringLiteralExpression, Literal(message + ": {0}"));
@@ -44,15 +47,16 @@ namespace CloseNotify.CodeFixes
             var target = Target(model, at, member);
             ExpressionSyntax[] arguments;
             string name;
+            string? imports = null;
             if (extension)
             {
-                // LogError is an extension of Microsoft.Extensions.Logging: where that namespace is not imported, Log with
-                // LogLevel.Error says the same and its LogLevel brings the using.
-                var imported = model.LookupSymbols(at.SpanStart, container: TypeOf(member), name: "LogError", includeReducedExtensionMethods: true).Any();
-                name = imported ? "LogError" : "Log";
-                arguments = imported
-                    ? new ExpressionSyntax[] { error, text }
-                    : new ExpressionSyntax[] { MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, QualifiedType("Microsoft.Extensions.Logging.LogLevel"), IdentifierName("Error")), error, text };
+                // LogError, as code over ILogger writes it. It is an extension of Microsoft.Extensions.Logging, which a
+                // name cannot bring in: where the namespace is not imported the fix asks for its using (see
+                // CodeFixCleanup.ImportAnnotation).
+                name = "LogError";
+                arguments = new ExpressionSyntax[] { error, text };
+                var imported = model.LookupSymbols(at.SpanStart, container: TypeOf(member), name: name, includeReducedExtensionMethods: true).Any();
+                imports = imported ? null : LoggingNamespace;
             }
             else
             {
@@ -64,7 +68,8 @@ namespace CloseNotify.CodeFixes
             ExpressionSyntax call = IsNullable(model, member)
                 ? ConditionalAccessExpression(target, InvocationExpression(MemberBindingExpression(IdentifierName(name)), argumentList))
                 : InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, target, IdentifierName(name)), argumentList);
-            return ExpressionStatement(call);
+            var statement = ExpressionStatement(call);
+            return imports == null ? statement : statement.WithAdditionalAnnotations(CodeFixCleanup.ImportAnnotation(imports));
         }
 
         /// <summary>The logger in scope at <paramref name="at"/>: the member, and the method to call on it (null for the

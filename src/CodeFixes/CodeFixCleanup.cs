@@ -32,6 +32,12 @@ namespace CloseNotify.CodeFixes
             var before = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
             changed = await ImportAdder.AddImportsAsync(changed, Simplifier.AddImportsAnnotation, cancellationToken: cancellationToken).ConfigureAwait(false);
             var after = await changed.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
+            if (before != null && after != null && after.ContainsAnnotations)
+            {
+                after = AddAnnotatedImports(before, after);
+                changed = changed.WithSyntaxRoot(after);
+            }
+
             if (before != null && after != null)
             {
                 changed = changed.WithSyntaxRoot(UsingPlacement.Place(before, after, Options(changed, after)));
@@ -48,6 +54,63 @@ namespace CloseNotify.CodeFixes
             var originalText = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);
             return original.WithText(LineDiff.Between(originalText, text).Restore(originalText, conventions));
+        }
+
+        /// <summary>Marks new code that calls an extension method of <paramref name="ns"/> (a call a name cannot import,
+        /// as it does not bind before the using is there): the cleanup adds the using.</summary>
+        public static SyntaxAnnotation ImportAnnotation(string ns) => new SyntaxAnnotation(ImportKind, ns);
+
+        /// <summary>The namespaces the file imports under an <c>#if</c> only (for this build or another).</summary>
+        public static HashSet<string> ConditionalImports(SyntaxNode root)
+        {
+            var conditional = new HashSet<string>(StringComparer.Ordinal);
+            if (!root.ContainsDirectives)
+            {
+                return conditional;
+            }
+
+            var regions = UsingPlacement.ConditionalRegions(root);
+            var usings = PlainUsings(root);
+            conditional.UnionWith(usings.Where(u => regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString())
+                .Concat(root.DescendantTrivia().Where(t => t.IsKind(SyntaxKind.DisabledTextTrivia))
+                    .SelectMany(t => DisabledUsing.Matches(t.ToString()).Cast<Match>().Select(m => m.Groups[1].Value))));
+            conditional.ExceptWith(usings.Where(u => !regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString()));
+            return conditional;
+        }
+
+        private const string ImportKind = "CloseNotify.Import";
+
+        private static List<UsingDirectiveSyntax> PlainUsings(SyntaxNode root) =>
+            root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+                .Where(u => u.Alias == null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name != null).ToList();
+
+        /// <summary>The usings <see cref="ImportAnnotation"/> asks for and the file lacks, put beside the file's own (in
+        /// the namespace when its usings are there; where the ImportAdder put one, there too), for
+        /// <see cref="UsingPlacement"/> to order.</summary>
+        private static SyntaxNode AddAnnotatedImports(SyntaxNode before, SyntaxNode after)
+        {
+            var wanted = after.GetAnnotatedNodes(ImportKind).SelectMany(n => n.GetAnnotations(ImportKind)).Select(a => a.Data).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+            if (wanted.Count == 0)
+            {
+                return after;
+            }
+
+            var present = PlainUsings(after);
+            var missing = wanted.Where(ns => !present.Any(u => u.Name!.ToString() == ns)).ToList();
+            if (missing.Count == 0)
+            {
+                return after;
+            }
+
+            var old = new HashSet<string>(PlainUsings(before).Select(u => u.Name!.ToString()), StringComparer.Ordinal);
+            var container = present.FirstOrDefault(u => !old.Contains(u.Name!.ToString()))?.Parent ?? present.FirstOrDefault()?.Parent ?? after;
+            var directives = missing.Select(ns => SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(ns)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+            return after.ReplaceNode(container, container switch
+            {
+                CompilationUnitSyntax unit => unit.AddUsings(directives.ToArray()),
+                BaseNamespaceDeclarationSyntax ns => ns.AddUsings(directives.ToArray()),
+                _ => container,
+            });
         }
 
         /// <summary>Roslyn's formatting settings for the document (.editorconfig's, else its defaults) with the file's own
@@ -78,15 +141,7 @@ namespace CloseNotify.CodeFixes
                 return document;
             }
 
-            var regions = UsingPlacement.ConditionalRegions(root);
-            var usings = root.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
-                .Where(u => u.Alias == null && u.StaticKeyword.IsKind(SyntaxKind.None) && u.Name != null).ToList();
-            var conditional = new HashSet<string>(
-                usings.Where(u => regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString())
-                    .Concat(root.DescendantTrivia().Where(t => t.IsKind(SyntaxKind.DisabledTextTrivia))
-                        .SelectMany(t => DisabledUsing.Matches(t.ToString()).Cast<Match>().Select(m => m.Groups[1].Value))),
-                StringComparer.Ordinal);
-            conditional.ExceptWith(usings.Where(u => !regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString()));
+            var conditional = ConditionalImports(root);
             var model = conditional.Count == 0 ? null : await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
             if (model == null)
             {

@@ -1,5 +1,6 @@
 // TLS003 in cleanup code: what is not benign is reported through the library's own logger when one is in scope
 // (each recognised shape), otherwise through Trace.
+using System.Linq;
 using System.Threading.Tasks;
 using CloseNotify.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -35,6 +36,9 @@ sealed class Connection : " + bases + @"
         }
 ") + @"    }
 }";
+
+        private static string Indented(string code) =>
+            string.Join("\n", code.Replace("\r\n", "\n").Split('\n').Select(line => line.Length == 0 ? line : "    " + line));
 
         private static string Reported(string report) => @"        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
         {
@@ -93,10 +97,29 @@ abstract class ConnectionBase
 
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
-        public Task Where_the_logging_namespace_is_not_imported_Log_with_LogLevel_brings_its_using(LanguageVersion version) =>
+        public Task Where_the_logging_namespace_is_not_imported_LogError_comes_with_its_using(LanguageVersion version) =>
             Verify.CodeFixOnReferencesAsync(
                 Usings + Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n"),
-                FixedUsings + "using Microsoft.Extensions.Logging;\n" + Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n", Reported(@"_logger.Log(LogLevel.Error, ex, ""TLS close failed"");")),
+                FixedUsings + "using Microsoft.Extensions.Logging;\n" + Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n", Reported(@"_logger.LogError(ex, ""TLS close failed"");")),
+                SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging);
+
+        // A file that imports the namespace under an #if for another build: an unconditional using beside it would be
+        // CS0105 once dotnet format merges the builds, and without a using no ILogger extension binds: Trace reports.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Where_only_another_build_imports_the_logging_namespace_Trace_reports(LanguageVersion version) =>
+            Verify.CodeFixOnReferencesAsync(
+                Usings + "#if OTHER_BUILD\nusing Microsoft.Extensions.Logging;\n#endif\n" + Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n"),
+                "using System;\nusing System.Diagnostics;\nusing System.Net.Security;\nusing CloseNotify;\n#if OTHER_BUILD\nusing Microsoft.Extensions.Logging;\n#endif\n" + Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n", Reported(@"Trace.TraceError(""TLS close failed: {0}"", ex);")),
+                SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging);
+
+        // Usings inside the namespace: the new one joins them there, in order.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Where_the_usings_are_inside_the_namespace_the_logging_using_joins_them(LanguageVersion version) =>
+            Verify.CodeFixOnReferencesAsync(
+                "namespace App\n{\n    using System;\n    using System.Net.Security;\n" + Indented(Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n")) + "\n}\n",
+                "namespace App\n{\n    using System;\n    using System.Net.Security;\n    using CloseNotify;\n    using Microsoft.Extensions.Logging;\n" + Indented(Connection("    private readonly Microsoft.Extensions.Logging.ILogger _logger;\n", Reported(@"_logger.LogError(ex, ""TLS close failed"");"))) + "\n}\n",
                 SwallowedCloseErrorFixer.DefaultKey, version, TestReferences.Net80WithLogging);
 
         [Theory]
