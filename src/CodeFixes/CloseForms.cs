@@ -96,8 +96,11 @@ namespace CloseNotify.CodeFixes
                 (CloseMode.Graceful, IntentKind.Abort) => Runtime(target, graceful: false, canAwait, configureAwait, token, CloseForm.AbortByIntent),
                 (CloseMode.Graceful, IntentKind.Split) => Split(target, intent, canAwait, configureAwait, token),
                 (CloseMode.Graceful, IntentKind.WriteOnly) when canAwait => WriteOnly(target, configureAwait, context, reports),
+                // Beside the type's own read loop: awaited write-only where every target has ShutdownAsync, else Notify.
+                (CloseMode.Graceful, IntentKind.NoDrain) when canAwait && _environment.ShutdownEverywhere => WriteOnly(target, configureAwait, context, reports),
+                (CloseMode.Graceful, IntentKind.NoDrain) => Runtime(target, graceful: true, canAwait: false, configureAwait, token, CloseForm.Notify),
                 (CloseMode.Graceful, _) => Runtime(target, graceful: true, canAwait, configureAwait, token, canAwait ? CloseForm.GracefulAsync : CloseForm.Notify, reports ? context : null),
-                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly) => Bcl(target, canAwait, configureAwait, context, reports),
+                (CloseMode.Bcl, IntentKind.Graceful or IntentKind.WriteOnly or IntentKind.NoDrain) => Bcl(target, canAwait, configureAwait, context, reports),
                 _ => null,
             };
             if (plan == null || flushFirst == null)

@@ -19,6 +19,9 @@ namespace CloseNotify.CodeFixes
 
         /// <summary>The framework tears the connection down when the function returns: send close_notify, read nothing.</summary>
         WriteOnly,
+
+        /// <summary>Another member of the type reads the stream (its read loop): send close_notify, leave the reading to it.</summary>
+        NoDrain,
     }
 
     /// <summary>
@@ -34,6 +37,9 @@ namespace CloseNotify.CodeFixes
     /// <item>write-only: the function is handed a connection whose transport is a duplex pipe the framework owns (a
     /// parameter whose type has an <c>IDuplexPipe Transport</c>, as ASP.NET Core's <c>ConnectionContext</c>): the
     /// framework aborts that transport when the function returns, which cancels a drain.</item>
+    /// <item>no drain: the stream is a field or property that another member of the type reads (the code's own read
+    /// loop). That loop may have a read pending when the close runs, and an SslStream takes one read at a time (a drain
+    /// beside it fails with NotSupportedException, after the close_notify left); the loop reads the peer's answer.</item>
     /// </list>
     /// </summary>
     internal readonly struct CloseIntent
@@ -79,8 +85,59 @@ namespace CloseNotify.CodeFixes
                 return new CloseIntent(IntentKind.WriteOnly);
             }
 
+            if (target is IFieldSymbol or IPropertySymbol && ReadElsewhere(model, function, target))
+            {
+                return new CloseIntent(IntentKind.NoDrain);
+            }
+
             return new CloseIntent(IntentKind.Graceful);
         }
+
+        private static readonly string[] ReadNames =
+        {
+            "Read", "ReadAsync", "ReadByte", "BeginRead", "ReadAtLeast", "ReadAtLeastAsync", "ReadExactly", "ReadExactlyAsync", "CopyTo", "CopyToAsync",
+        };
+
+        /// <summary>A read of <paramref name="target"/> in the type's declarations of this file, outside <paramref name="function"/>.</summary>
+        private static bool ReadElsewhere(SemanticModel model, SyntaxNode function, ISymbol target)
+        {
+            foreach (var reference in target.ContainingType.DeclaringSyntaxReferences)
+            {
+                if (reference.SyntaxTree != model.SyntaxTree)
+                {
+                    continue;
+                }
+
+                foreach (var name in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
+                {
+                    if (System.Array.IndexOf(ReadNames, name.Identifier.ValueText) < 0 || function.Span.Contains(name.Span))
+                    {
+                        continue;
+                    }
+
+                    var receiver = name.Parent switch
+                    {
+                        MemberAccessExpressionSyntax access when access.Name == name && access.Parent is InvocationExpressionSyntax => access.Expression,
+                        MemberBindingExpressionSyntax { Parent: InvocationExpressionSyntax call } when call.Parent is ConditionalAccessExpressionSyntax conditional
+                            && conditional.WhenNotNull == call => conditional.Expression,
+                        _ => null,
+                    };
+                    if (receiver != null && SymbolEqualityComparer.Default.Equals(model.GetSymbolInfo(Unsuppressed(receiver)).Symbol, target))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        /// <summary>The expression without parentheses and the null-forgiving <c>!</c>.</summary>
+        private static ExpressionSyntax Unsuppressed(ExpressionSyntax expression) => Unparenthesized(expression) switch
+        {
+            PostfixUnaryExpressionSyntax { RawKind: (int)SyntaxKind.SuppressNullableWarningExpression } suppressed => Unsuppressed(suppressed.Operand),
+            var other => other,
+        };
 
         /// <summary>A reset of the transport in the function: <c>Close(0)</c> or a zero linger time, unconditional or
         /// chosen by a plain condition.</summary>

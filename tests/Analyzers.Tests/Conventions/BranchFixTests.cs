@@ -45,5 +45,21 @@ namespace CloseNotify.Analyzers.Tests.Conventions
             Assert.DoesNotContain("ShutdownAsync", branches.Groups["standard"].Value, StringComparison.Ordinal);
             Assert.Contains("await _stream.ShutdownAsync().ConfigureAwait(false);", branches.Groups["others"].Value, StringComparison.Ordinal);
         }
+
+        // The same netstandard2.0 branch in a channel whose ReceiveAsync reads the stream (the library's read loop): no
+        // drain beside a read that may be pending; netstandard2.0 has no awaited write-only close, so Notify.
+        [Fact]
+        public async Task Beside_the_types_read_loop_the_netstandard2_0_branch_gets_Notify()
+        {
+            var source = LinkedFileMergeTests.Channel.Replace(
+                "        public async Task ReconnectAsync",
+                "        public Task<int> ReceiveAsync(byte[] buffer) => _stream!.ReadAsync(buffer, 0, buffer.Length);\n\n        public async Task ReconnectAsync");
+            var (text, solution) = await MultiTargetRun.FixAsync(source, MultiTargetRun.Four, withRuntime: true, "TLS003", "TLS001");
+            _output.WriteLine(text);
+
+            Assert.Empty(await MultiTargetRun.CompilerProblemsAsync(solution));
+            Assert.Contains("#if NETSTANDARD2_0\n                    TlsClose.Notify(_stream);\n#else", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("GracefulAsync", text, StringComparison.Ordinal);
+        }
     }
 }

@@ -263,5 +263,89 @@ class Client
         await _ssl.AuthenticateAsClientAsync(host);
     }
 }", Key, version, compilationEnd: true);
+
+        // The type's own read loop (another member reads the field) may have a read pending when the close runs: an
+        // SslStream takes one read at a time, so a drain beside it would fail after the close_notify left. The close
+        // sends close_notify (awaited, as async code closes) and leaves the peer's answer to that loop.
+        private const string ReadLoopConnection = @"
+class Connection
+{
+    private SslStream _ssl;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        _ssl = new SslStream(tcp.GetStream());
+        await _ssl.AuthenticateAsClientAsync(""db.example"");
+    }
+
+    public Task<int> ReceiveAsync(byte[] buffer) => _ssl.ReadAsync(buffer, 0, buffer.Length);
+
+    public async Task CloseAsync()
+    {
+        await Task.Yield();
+        CLOSE
+    }
+}";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_stream_another_member_reads_is_closed_without_a_drain(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + ReadLoopConnection.Replace("CLOSE", "{|TLS001:_ssl.Dispose()|};"),
+                UsingsWithRuntime + ReadLoopConnection.Replace("CLOSE", @"try
+        {
+            await _ssl.ShutdownAsync();
+        }
+        catch (Exception ex) when (TlsErrors.IsBenign(ex, _ssl))
+        {
+            // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
+        }
+
+        _ssl.Dispose();"), Key, version, compilationEnd: true);
+
+        // A read in the closing method itself is over when the close runs: the awaited graceful close drains.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_stream_only_the_closing_method_reads_gets_the_awaited_graceful_close(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + @"
+class Connection
+{
+    private SslStream _ssl;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        _ssl = new SslStream(tcp.GetStream());
+        await _ssl.AuthenticateAsClientAsync(""db.example"");
+    }
+
+    public async Task ReceiveAllAndCloseAsync(byte[] buffer)
+    {
+        while (await _ssl.ReadAsync(buffer, 0, buffer.Length) > 0)
+        {
+        }
+
+        {|TLS001:_ssl.Dispose()|};
+    }
+}", UsingsWithRuntime + @"
+class Connection
+{
+    private SslStream _ssl;
+
+    public async Task OpenAsync(TcpClient tcp)
+    {
+        _ssl = new SslStream(tcp.GetStream());
+        await _ssl.AuthenticateAsClientAsync(""db.example"");
+    }
+
+    public async Task ReceiveAllAndCloseAsync(byte[] buffer)
+    {
+        while (await _ssl.ReadAsync(buffer, 0, buffer.Length) > 0)
+        {
+        }
+
+        await TlsClose.GracefulAsync(_ssl);
+    }
+}", Key, version, compilationEnd: true);
     }
 }
