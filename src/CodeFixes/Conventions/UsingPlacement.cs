@@ -29,13 +29,27 @@ namespace CloseNotify.CodeFixes.Conventions
                 return after;
             }
 
+            // The file's usings keep the trivia they had: Roslyn moves the file's header (a licence: the first using's
+            // leading trivia) onto a using it adds first, which is placed below without its trivia.
+            var original = before.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+                .GroupBy(Key).Where(g => g.Count() == 1).ToDictionary(g => g.Key, g => g.Single().GetLeadingTrivia());
+            var roslyns = after;
+            var moved = after.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+                .Where(u => original.TryGetValue(Key(u), out var leading) && leading.ToFullString() != u.GetLeadingTrivia().ToFullString()).ToList();
+            if (moved.Count > 0)
+            {
+                after = after.ReplaceNodes(moved, (node, _) => node.WithLeadingTrivia(original[Key(node)]));
+                added = after.DescendantNodes(n => n is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax).OfType<UsingDirectiveSyntax>()
+                    .Where(u => !old.Contains(Key(u))).ToList();
+            }
+
             var container = added[0].Parent!;
             var kept = Usings(container).Where(u => !added.Contains(u)).ToList();
             var regions = ConditionalRegions(after);
             if (kept.Count == 0 || !kept.Any(u => !u.GlobalKeyword.IsKind(SyntaxKind.GlobalKeyword) && !regions.Any(r => r.Contains(u.Span))))
             {
                 // No unconditional using of the file's own to place it by: Roslyn's place (the top of the list).
-                return after;
+                return roslyns;
             }
 
             var order = new UsingOrder(kept.Where(u => IsPlain(u) && !regions.Any(r => r.Contains(u.Span))).Select(u => u.Name!.ToString()).ToList(), options);

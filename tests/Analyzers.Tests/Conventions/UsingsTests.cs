@@ -66,6 +66,25 @@ using System.Diagnostics;
 using System.Net.Security;
 ", version);
 
+        // The file's header (a licence) is the first using's leading trivia: a new using that sorts first goes after it.
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_new_first_using_goes_below_the_files_header(LanguageVersion version) => AssertFixAsync(@"// Licensed under the MIT license.
+// See the LICENSE file in the project root for more information.
+
+using Microsoft.Win32;
+using System;
+using System.Net.Security;
+", @"// Licensed under the MIT license.
+// See the LICENSE file in the project root for more information.
+
+using CloseNotify;
+using Microsoft.Win32;
+using System;
+using System.Diagnostics;
+using System.Net.Security;
+", version);
+
         [Theory]
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task A_file_with_a_group_per_root_namespace_gets_a_group_for_CloseNotify(LanguageVersion version) => AssertFixAsync(@"using System;
