@@ -177,7 +177,8 @@ namespace CloseNotify.CodeFixes
             }
         }
 
-        /// <summary>An accessible instance <c>Error</c>/<c>LogError</c>(exception, message) in either order.</summary>
+        /// <summary>An accessible instance <c>Error</c>/<c>LogError</c>(exception, message) in either order, or such an
+        /// extension method in scope.</summary>
         private static IMethodSymbol? ErrorMethod(SemanticModel model, SyntaxNode at, ITypeSymbol type)
         {
             var types = new[] { type }.Concat(type.AllInterfaces);
@@ -186,11 +187,17 @@ namespace CloseNotify.CodeFixes
                 types = types.Append(t);
             }
 
+            // Else an extension method the file already imports (a library's own logger with its Error overloads in an
+            // extensions class): it binds where the fix writes the call, no using needed.
             return types
                 .SelectMany(t => t.GetMembers())
                 .OfType<IMethodSymbol>()
                 .FirstOrDefault(m => m.Name is "Error" or "LogError" && !m.IsStatic && m.MethodKind == MethodKind.Ordinary
-                    && IsErrorSignature(m) && model.IsAccessible(at.SpanStart, m));
+                    && IsErrorSignature(m) && model.IsAccessible(at.SpanStart, m))
+                ?? new[] { "Error", "LogError" }
+                    .SelectMany(name => model.LookupSymbols(at.SpanStart, container: type, name: name, includeReducedExtensionMethods: true))
+                    .OfType<IMethodSymbol>()
+                    .FirstOrDefault(m => m.ReducedFrom != null && !m.IsGenericMethod && IsErrorSignature(m));
         }
 
         private static bool IsLoggerName(ITypeSymbol type) =>

@@ -257,6 +257,31 @@ namespace Serilog
                 FixedUsings + SerilogLike + Connection("    private readonly Serilog.ILogger _log;\n", Reported(@"_log.Error(ex, ""TLS close failed"");")),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
+        // A library's own logger whose Error overloads are extension methods in a namespace the file imports.
+        private const string ExtensionLogger = @"
+namespace Library.Diagnostics
+{
+    public sealed class SourceLogger
+    {
+        public void Publish(int level, Exception exception, string message) { }
+    }
+
+    public static class SourceLoggerExtensions
+    {
+        public static void Error(this SourceLogger logger, Exception exception, string message) => logger.Publish(4, exception, message);
+        public static void Error<T>(this SourceLogger logger, Exception exception, string message, T parameter) => logger.Publish(4, exception, message);
+    }
+}
+";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task A_logger_whose_Error_is_an_imported_extension_method_is_used(LanguageVersion version) =>
+            Verify.CodeFixAsync(
+                Usings + "using Library.Diagnostics;\n" + ExtensionLogger + Connection("    private readonly SourceLogger _logger;\n"),
+                FixedUsings + "using Library.Diagnostics;\n" + ExtensionLogger + Connection("    private readonly SourceLogger _logger;\n", Reported(@"_logger.Error(ex, ""TLS close failed"");")),
+                SwallowedCloseErrorFixer.DefaultKey, version);
+
         // A library's static logging facade (an EventSource behind static methods): ClientLog.Error(message, exception).
         private const string StaticFacade = @"
 namespace Library.Logging
