@@ -6,6 +6,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using CloseNotify.Analyzers.Flow;
+using CloseNotify.Analyzers.Paths;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
@@ -69,7 +70,7 @@ namespace CloseNotify.Analyzers
                 // Symbols are looked up at the first call, not here (see PerCompilation).
                 var compilation = start.Compilation;
                 var lookups = new PerCompilation<Lookups>(_ => new Lookups(compilation));
-                var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, bool>(SymbolEqualityComparer.Default);
+                var nonBlockingTypes = new ConcurrentDictionary<INamedTypeSymbol, NonBlockingSockets>(SymbolEqualityComparer.Default);
                 start.RegisterOperationAction(
                     c =>
                     {
@@ -210,7 +211,7 @@ namespace CloseNotify.Analyzers
             return current;
         }
 
-        private static void AnalyzeOpenSslCall(OperationAnalysisContext context, IInvocationOperation call, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, bool> nonBlockingTypes)
+        private static void AnalyzeOpenSslCall(OperationAnalysisContext context, IInvocationOperation call, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, NonBlockingSockets> nonBlockingTypes)
         {
             var function = FunctionOf(call);
             var loop = EnclosingLoop(call, function);
@@ -224,7 +225,8 @@ namespace CloseNotify.Analyzers
             }
 
             var inEventLoop = loop != null && IsEventLoop(loop, socket);
-            var nonBlocking = inEventLoop || IsNonBlockingType(context, socket, nonBlockingTypes);
+            var sockets = NonBlockingOf(context, socket, nonBlockingTypes);
+            var nonBlocking = inEventLoop || sockets?.Any == true;
             var allCalls = function.Descendants().OfType<IInvocationOperation>()
                 .Where(c => IsNativeImport(c.TargetMethod) && KnownSymbols.IsNativeImport(c.TargetMethod, CloseFinder.OpenSslShutdownEntryPoint));
             var handle = HandleOf(call);
@@ -246,6 +248,13 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
+            // On a socket that is blocking at the call, one SSL_shutdown writes the whole close_notify and returns 0: the
+            // unidirectional shutdown the OpenSSL docs call acceptable. A retry there would block reading the peer's.
+            if (!inEventLoop && socket != null && sockets != null && IsBlockingAtCall(context, call, function, socket, sockets))
+            {
+                return;
+            }
+
             var descriptor = inEventLoop ? Descriptors.SingleShotOpenSslShutdownInEventLoop
                 : nonBlocking ? Descriptors.SingleShotOpenSslShutdownNonBlocking
                 : Descriptors.SingleShotOpenSslShutdown;
@@ -254,13 +263,14 @@ namespace CloseNotify.Analyzers
             context.ReportDiagnostic(Diagnostic.Create(descriptor, call.Syntax.GetLocation(), properties, call.TargetMethod.Name, how));
         }
 
-        /// <summary>Does the calling type make its socket non-blocking (Socket.Blocking = false, BIO_set_nbio, fcntl)?</summary>
-        private static bool IsNonBlockingType(OperationAnalysisContext context, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, bool> cache)
+        /// <summary>Which sockets the calling type makes non-blocking (Socket.Blocking = false, BIO_set_nbio, fcntl); null
+        /// outside a type.</summary>
+        private static NonBlockingSockets? NonBlockingOf(OperationAnalysisContext context, INamedTypeSymbol? socket, ConcurrentDictionary<INamedTypeSymbol, NonBlockingSockets> cache)
         {
             var type = context.ContainingSymbol.ContainingType;
             if (type == null)
             {
-                return false;
+                return null;
             }
 
             if (cache.TryGetValue(type, out var cached))
@@ -268,19 +278,48 @@ namespace CloseNotify.Analyzers
                 return cached;
             }
 
-            var found = TypeBodies.InTree(type, context.Operation.SemanticModel!, context.CancellationToken)
-                .SelectMany(body => body.DescendantsAndSelf())
-                .Any(operation => operation switch
-                {
-                    ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "Blocking" } property, Value.ConstantValue: { HasValue: true, Value: false } }
-                        => SymbolEqualityComparer.Default.Equals(property.Property.ContainingType, socket),
-                    IInvocationOperation invocation
-                        => IsNativeImport(invocation.TargetMethod) && NonBlockingNativeEntryPoints.Any(e => KnownSymbols.IsNativeImport(invocation.TargetMethod, e)),
-                    _ => false,
-                });
+            var found = NonBlockingSockets.Of(
+                TypeBodies.WithOwners(type, context.Operation.SemanticModel!, context.CancellationToken),
+                socket,
+                invocation => IsNativeImport(invocation.TargetMethod) && NonBlockingNativeEntryPoints.Any(e => KnownSymbols.IsNativeImport(invocation.TargetMethod, e)));
 
             // A partial type seen from one file only is not cached: another file may see more of it.
             return type.DeclaringSyntaxReferences.Length == 1 ? cache.GetOrAdd(type, found) : found;
+        }
+
+        /// <summary>Is the call made on a blocking socket: every socket the type makes non-blocking (or, where it makes
+        /// none, one the function sets blocking) set <c>Blocking = true</c> on every path to it, and not set otherwise
+        /// after? Only asked of a call about to be reported, and only where the function sets a socket blocking.</summary>
+        private static bool IsBlockingAtCall(OperationAnalysisContext context, IInvocationOperation call, IOperation function, INamedTypeSymbol socket, NonBlockingSockets sockets)
+        {
+            if (sockets.Unnamed)
+            {
+                return false;
+            }
+
+            var setBlocking = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+            foreach (var operation in function.Descendants())
+            {
+                if (SocketBlocking.BlockingAssignment(operation, socket) is { Value: true, Socket: { } named })
+                {
+                    setBlocking.Add(named);
+                }
+            }
+
+            var mustBeBlocking = sockets.Sockets.IsEmpty ? null : sockets.Sockets;
+            if (setBlocking.Count == 0 || (mustBeBlocking != null && !mustBeBlocking.All(setBlocking.Contains)))
+            {
+                return false;
+            }
+
+            if (SocketBlocking.GraphOf(context.GetControlFlowGraph, function, context.CancellationToken) is not { } graph)
+            {
+                return false;
+            }
+
+            return mustBeBlocking != null
+                ? mustBeBlocking.All(s => SocketBlocking.IsBlockingAt(graph, call.Syntax, s, sockets, socket))
+                : setBlocking.Any(s => SocketBlocking.IsBlockingAt(graph, call.Syntax, s, sockets, socket));
         }
 
         private static bool IsNativeImport(IMethodSymbol method) =>

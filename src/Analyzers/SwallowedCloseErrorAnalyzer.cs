@@ -99,14 +99,17 @@ namespace CloseNotify.Analyzers
             public Tls001Sites Tls001 { get; } = null!;
         }
 
-        /// <summary>A try whose catches wait for the end of the compilation.</summary>
+        /// <summary>A try whose catches wait for the end of the compilation: those its member could not decide, and, in a
+        /// method that may run only as cleanup after a failure, those it did (reported unless the method is such cleanup).</summary>
         private sealed class Pending
         {
-            public Pending(ITryOperation tryOperation, ISymbol owner, List<ICatchClauseOperation> catches)
+            public Pending(ITryOperation tryOperation, ISymbol owner, List<ICatchClauseOperation> catches, List<Decision>? decided = null, IMethodSymbol? cleanupCandidate = null)
             {
                 Try = tryOperation;
                 Owner = owner;
                 Catches = catches;
+                Decided = decided ?? new List<Decision>();
+                CleanupCandidate = cleanupCandidate;
             }
 
             public ITryOperation Try { get; }
@@ -114,6 +117,10 @@ namespace CloseNotify.Analyzers
             public ISymbol Owner { get; }
 
             public List<ICatchClauseOperation> Catches { get; }
+
+            public List<Decision> Decided { get; }
+
+            public IMethodSymbol? CleanupCandidate { get; }
         }
 
         private static void AnalyzeTry(OperationAnalysisContext context, Lookups lookups, ConcurrentDictionary<INamedTypeSymbol, EntityTable> fieldsByType, ConcurrentQueue<Pending> pending)
@@ -143,16 +150,47 @@ namespace CloseNotify.Analyzers
                 return;
             }
 
-            foreach (var decision in decisions.Where(d => d.Verdict == Verdict.Yes))
+            var later = decisions.Where(d => d.Verdict == Verdict.Unknown).Select(d => d.Catch).ToList();
+            var found = decisions.Where(d => d.Verdict == Verdict.Yes).ToList();
+
+            // A method handed an exception may run only as cleanup after a failure, every caller handing it the one it
+            // handles (TLS001's answer, CleanupCallers): the idiom above, one call down. Only every call of the compilation
+            // tells, so its tries wait for the end.
+            if (CleanupCandidate(context.ContainingSymbol, tryOperation, lookups.Flow!) is { } candidate)
+            {
+                pending.Enqueue(new Pending(tryOperation, context.ContainingSymbol, later, found, candidate));
+                return;
+            }
+
+            foreach (var decision in found)
             {
                 context.ReportDiagnostic(Create(decision, acrossMethods: false));
             }
 
-            var later = decisions.Where(d => d.Verdict == Verdict.Unknown).Select(d => d.Catch).ToList();
             if (later.Count > 0)
             {
                 pending.Enqueue(new Pending(tryOperation, context.ContainingSymbol, later));
             }
+        }
+
+        /// <summary>The method holding the try when it takes an exception, the try in its own body (a lambda's or local
+        /// function's try runs when they are called, not when the method is).</summary>
+        private static IMethodSymbol? CleanupCandidate(ISymbol owner, ITryOperation tryOperation, CompilationFlow flow)
+        {
+            if (owner is not IMethodSymbol method || !flow.Cleanup.TakesException(method))
+            {
+                return null;
+            }
+
+            for (var parent = tryOperation.Parent; parent != null; parent = parent.Parent)
+            {
+                if (parent is IAnonymousFunctionOperation or ILocalFunctionOperation)
+                {
+                    return null;
+                }
+            }
+
+            return method;
         }
 
         /// <summary>The tries the members alone could not decide, with the flow model: fed by TLS001 when it runs, by
@@ -165,17 +203,25 @@ namespace CloseNotify.Analyzers
                 FlowFeed.RecordAll(flow, lookups.Compilation, context.CancellationToken);
             }
 
+            // Cleanup after a failure: swallowing its error keeps the first one from being replaced (see AnalyzeTry).
+            var ordered = pending.Where(p => p.CleanupCandidate == null || !flow.Cleanup.IsCleanupOnly(p.CleanupCandidate))
+                .OrderBy(p => p.Try.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(p => p.Try.Syntax.SpanStart).ToList();
+            CloseReach? reach = null;
             long stamp = 0;
-            CostProfile.Start(ref stamp);
-            var model = flow.Model(context.CancellationToken);
-            CostProfile.Stop("TLS003 end: model", stamp);
-            CostProfile.Start(ref stamp);
-            var reach = new CloseReach(flow, model, lookups.Types, lookups.Compilation, lookups.Tls001, context.CancellationToken);
-            CostProfile.Stop("TLS003 end: reach", stamp);
-            var ordered = pending.OrderBy(p => p.Try.Syntax.SyntaxTree.FilePath, System.StringComparer.Ordinal).ThenBy(p => p.Try.Syntax.SpanStart);
             foreach (var item in ordered)
             {
                 context.CancellationToken.ThrowIfCancellationRequested();
+                foreach (var decision in item.Decided)
+                {
+                    context.ReportDiagnostic(Create(decision, acrossMethods: true));
+                }
+
+                if (item.Catches.Count == 0)
+                {
+                    continue;
+                }
+
+                reach ??= Reach(context, lookups);
                 var root = OperationHelpers.RootOf(item.Try);
                 CostProfile.Start(ref stamp);
                 reach.SetOwner(root, item.Owner);
@@ -186,6 +232,19 @@ namespace CloseNotify.Analyzers
 
                 CostProfile.Stop("TLS003 end: decide", stamp);
             }
+        }
+
+        /// <summary>The flow model's answers, built for the first try that needs them.</summary>
+        private static CloseReach Reach(CompilationAnalysisContext context, Lookups lookups)
+        {
+            long stamp = 0;
+            CostProfile.Start(ref stamp);
+            var model = lookups.Flow!.Model(context.CancellationToken);
+            CostProfile.Stop("TLS003 end: model", stamp);
+            CostProfile.Start(ref stamp);
+            var reach = new CloseReach(lookups.Flow, model, lookups.Types, lookups.Compilation, lookups.Tls001, context.CancellationToken);
+            CostProfile.Stop("TLS003 end: reach", stamp);
+            return reach;
         }
 
         /// <summary>For each suspect catch: does the try raise a TLS close error (a broad catch swallows it), or read a TLS

@@ -52,6 +52,11 @@ namespace CloseNotify.Analyzers.Flow
             _onlyCleanup.AddOrUpdate(method, cleanup, (_, earlier) => earlier && cleanup);
         }
 
+        /// <summary>Does the method take an exception (the shape whose calls may hand it the one they handle)? A method that
+        /// does not cannot be cleanup in that sense, whatever its callers; cheap, and cached.</summary>
+        public bool TakesException(IMethodSymbol method) =>
+            !method.Parameters.IsEmpty && _sources.IsSource(method) && _shapes.GetOrAdd(method.OriginalDefinition, Classify) >= 0;
+
         /// <summary>Every call of the method in the compilation is cleanup after a failure (and there is at least one).</summary>
         public bool IsCleanupOnly(IMethodSymbol method) => _onlyCleanup.TryGetValue(method.OriginalDefinition, out var only) && only;
 

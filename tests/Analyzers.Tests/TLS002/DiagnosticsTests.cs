@@ -193,5 +193,117 @@ class Connection
 }".Replace("[LibraryImport", version == LanguageVersion.CSharp7_3 ? "[DllImport" : "[LibraryImport")
   .Replace("public static partial int ShutdownGenerated(IntPtr ssl);", version == LanguageVersion.CSharp7_3 ? "public static extern int ShutdownGenerated(IntPtr ssl);" : "public static partial int ShutdownGenerated(IntPtr ssl);")
   .Replace("public static partial int ShutdownGenerated(IntPtr ssl) => 0;", version == LanguageVersion.CSharp7_3 ? string.Empty : "public static partial int ShutdownGenerated(IntPtr ssl) => 0;"), version);
+
+        // A socket the type runs non-blocking, set blocking before the shutdown on some paths only, or set back before it.
+        private const string NonBlockingChannel = @"
+class Channel
+{
+    Socket _socket;
+    Socket _control;
+    IntPtr _ssl;
+
+    void Open(Socket socket, Socket control)
+    {
+        _socket = socket;
+        _control = control;
+        _socket.Blocking = false;
+    }
+
+    void Resume() { _socket.Blocking = false; }
+";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_shutdown_where_the_socket_is_set_blocking_on_one_branch_only(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingChannel + @"
+    void Close(bool graceful)
+    {
+        if (graceful)
+            _socket.Blocking = true;
+        {|#0:LibSsl.SSL_shutdown(_ssl)|};
+    }
+}", version, Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_shutdown_where_another_socket_is_set_blocking(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingChannel + @"
+    void Close()
+    {
+        _control.Blocking = true;
+        {|#0:LibSsl.SSL_shutdown(_ssl)|};
+    }
+}", version, Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_shutdown_after_the_socket_was_set_non_blocking_again(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingChannel + @"
+    void CloseAfterReset()
+    {
+        _socket.Blocking = true;
+        _socket.Blocking = false;
+        {|#0:LibSsl.SSL_shutdown(_ssl)|};
+    }
+
+    void CloseAfterResume()
+    {
+        _socket.Blocking = true;
+        Resume();
+        if ({|#1:LibSsl.SSL_shutdown(_ssl)|} == 0)
+            LibSsl.SSL_shutdown(_ssl);
+    }
+
+    void CloseBeforeBlocking()
+    {
+        {|#2:LibSsl.SSL_shutdown(_ssl)|};
+        _socket.Blocking = true;
+    }
+
+    void CloseOnReplacedSocket(Socket next)
+    {
+        _socket.Blocking = true;
+        _socket = next;
+        {|#3:LibSsl.SSL_shutdown(_ssl)|};
+    }
+
+    void CloseAfterFinally(Action flush)
+    {
+        _socket.Blocking = true;
+        try
+        {
+            flush();
+        }
+        finally
+        {
+            _socket.Blocking = false;
+        }
+
+        {|#4:LibSsl.SSL_shutdown(_ssl)|};
+    }
+}", version,
+            Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"),
+            Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(1).WithArguments("SSL_shutdown", "is tested once"),
+            Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(2).WithArguments("SSL_shutdown", "is ignored"),
+            Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(3).WithArguments("SSL_shutdown", "is ignored"),
+            Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(4).WithArguments("SSL_shutdown", "is ignored"));
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Reports_a_shutdown_in_a_catch_when_only_the_try_set_the_socket_blocking(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingChannel + @"
+    void Close(Action flush)
+    {
+        try
+        {
+            flush();
+            _socket.Blocking = true;
+        }
+        catch (IOException)
+        {
+            {|#0:LibSsl.SSL_shutdown(_ssl)|};
+        }
+    }
+}", version, Verify.Diagnostic(Descriptors.SingleShotOpenSslShutdownNonBlocking).WithLocation(0).WithArguments("SSL_shutdown", "is ignored"));
     }
 }

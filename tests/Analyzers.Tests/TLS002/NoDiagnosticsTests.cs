@@ -89,5 +89,110 @@ class Consumer
         channel.ShutdownAsync();
     }
 }", version);
+
+        // A connection that runs its socket non-blocking (the handshake and I/O poll it) and closes it blocking.
+        private const string NonBlockingConnection = @"
+class Connection : IDisposable
+{
+    readonly Socket _socket;
+    IntPtr _ssl;
+
+    public Connection(Socket socket, IntPtr ssl)
+    {
+        _socket = socket;
+        _ssl = ssl;
+        _socket.Blocking = false;
+    }
+";
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_single_shutdown_on_a_socket_set_blocking_just_before(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingConnection + @"
+    public void Dispose()
+    {
+        if (_ssl != IntPtr.Zero)
+        {
+            // Blocking: the one call writes our close_notify whole.
+            _socket.Blocking = true;
+            LibSsl.SSL_shutdown(_ssl);
+            _socket.Blocking = false;
+            _ssl = IntPtr.Zero;
+        }
+
+        _socket.Dispose();
+    }
+}", version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_shutdown_where_every_branch_sets_the_socket_blocking(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingConnection + @"
+    public void Dispose() => Close(true);
+
+    void Close(bool lingering)
+    {
+        if (lingering)
+        {
+            _socket.LingerState = new LingerOption(true, 1);
+            this._socket.Blocking = true;
+        }
+        else
+        {
+            _socket.Blocking = true;
+        }
+
+        try
+        {
+            if (LibSsl.SSL_shutdown(_ssl) < 0)
+                throw new IOException(""TLS close failed"");
+        }
+        finally
+        {
+            _socket.Blocking = false;
+        }
+    }
+}", version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_the_blocking_idiom_once_the_socket_is_blocking_again(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingConnection + @"
+    public void Dispose()
+    {
+        _socket.Blocking = true;
+        if (LibSsl.SSL_shutdown(_ssl) == 0)
+            LibSsl.SSL_shutdown(_ssl);
+    }
+}", version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_shutdown_on_a_blocking_socket_inside_a_lambda(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + NonBlockingConnection + @"
+    public void Dispose()
+    {
+        Action close = () =>
+        {
+            _socket.Blocking = true;
+            LibSsl.SSL_shutdown(_ssl);
+        };
+        close();
+    }
+}", version);
+
+        [Theory]
+        [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
+        public Task Ignores_a_shutdown_on_a_local_socket_made_blocking_where_the_type_sets_no_mode(LanguageVersion version) =>
+            Verify.AnalyzerAsync(Usings + LibSsl + @"
+class Client
+{
+    void Close(Socket socket, IntPtr ssl)
+    {
+        socket.Blocking = true;
+        LibSsl.SSL_shutdown(ssl);
+        socket.Close();
+    }
+}", version);
     }
 }

@@ -13,7 +13,8 @@ namespace CloseNotify.Analyzers.Tests.TLS003
     public class SharedModelTests
     {
         // Lines marked "reported" hold a TLS003 finding; the plain Close in Stop is TLS001's (the stream carried data, and
-        // nothing closed it), so TLS003 says nothing there.
+        // nothing closed it), so TLS003 says nothing there, nor in Drop, which only ever runs after a failure (TLS001's
+        // CleanupCallers, fed by TLS001 or by TLS003 itself).
         private const string Source = Sources.Usings + @"using System.IO.Pipelines;
 
 static class Tls
@@ -69,6 +70,32 @@ sealed class Connector
     {
         (_stream as SslStream)?.ShutdownAsync().Wait();
         try { _stream.Dispose(); }
+        catch { } // reported
+    }
+}
+
+sealed class Listener
+{
+    private SslStream _ssl;
+
+    public async Task OpenAsync(Stream transport)
+    {
+        _ssl = new SslStream(transport);
+        try { await _ssl.AuthenticateAsClientAsync(""peer.example""); }
+        catch (Exception error) { Drop(error); throw; }
+    }
+
+    public void Stop() => Release(null);
+
+    private void Drop(Exception cause)
+    {
+        try { _ssl.ShutdownAsync().Wait(100); }
+        catch { } // cleanup after the failure every caller hands it
+    }
+
+    private void Release(Exception cause)
+    {
+        try { _ssl.ShutdownAsync().Wait(100); }
         catch { } // reported
     }
 }
