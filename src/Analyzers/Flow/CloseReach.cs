@@ -116,8 +116,10 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = (Verdict.No, null);
             var result = (Verdict.No, (string?)null);
-            // A body that cannot close within the calls left is not bound again (CloseCandidates): its answer is "no".
-            if (!MayClose(method, CloseFinder.MaxCallDepth - depth))
+            // A body that cannot close within the calls left is not bound again (CloseCandidates): its answer is "no". A body
+            // the model or TLS004 holds costs no bind: its own walk, which follows only the calls that reach a TLS stream,
+            // costs less than reading by name what its calls may run.
+            if (!IsHeld(method) && !MayClose(method, CloseFinder.MaxCallDepth - depth))
             {
                 return result;
             }
@@ -136,6 +138,22 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = result;
             return result;
+        }
+
+        /// <summary>Are the method's operation trees held already (the model's, TLS004's)? Binding them costs nothing.</summary>
+        private bool IsHeld(IMethodSymbol method)
+        {
+            method = method.PartialImplementationPart ?? method;
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(_cancellationToken);
+                if (!_rootsBySyntax.ContainsKey(syntax) && _flow.Kept(syntax) == null)
+                {
+                    return false;
+                }
+            }
+
+            return method.MethodKind != MethodKind.LocalFunction;
         }
 
         /// <summary>Can the method's body close anything within <paramref name="callsLeft"/> calls, by its syntax? A closing
