@@ -103,6 +103,7 @@ namespace CloseNotify.Analyzers
                         if (keep)
                         {
                             kept.Add(body);
+                            flow.Keep(root);
                         }
                     }
                 });

@@ -1,4 +1,7 @@
+using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -19,30 +22,36 @@ namespace CloseNotify.Analyzers.Flow
         private readonly ValueSources _sources;
         private readonly INamedTypeSymbol? _exception;
 
-        // Per method: the index of its first Exception parameter, StreamOnly, or None (not followed).
-        private readonly ConcurrentDictionary<IMethodSymbol, int> _shapes = new ConcurrentDictionary<IMethodSymbol, int>(SymbolEqualityComparer.Default);
+        // Per method definition: the index of its first Exception parameter, StreamOnly, or None (not followed). Asked at
+        // nearly every call of the compilation's own methods: keyed by reference (a definition is one object per
+        // compilation), which costs a fraction of the symbol comparer's hash and equality (issue 26's cost, docs/cost.md).
+        private readonly ConcurrentDictionary<IMethodSymbol, int> _shapes = new ConcurrentDictionary<IMethodSymbol, int>(ByReference.Instance);
 
-        // Per followed method: whether every call seen so far is cleanup.
-        private readonly ConcurrentDictionary<IMethodSymbol, bool> _onlyCleanup = new ConcurrentDictionary<IMethodSymbol, bool>(SymbolEqualityComparer.Default);
+        // Per followed method definition: whether every call seen so far is cleanup.
+        private readonly ConcurrentDictionary<IMethodSymbol, bool> _onlyCleanup = new ConcurrentDictionary<IMethodSymbol, bool>(ByReference.Instance);
+
+        private readonly Func<IMethodSymbol, int> _classify;
 
         public CleanupCallers(ValueSources sources, Compilation compilation)
         {
             _sources = sources;
             _exception = compilation.GetTypeByMetadataName("System.Exception");
+            _classify = Classify;
         }
 
         /// <summary>Reads one call (the rule's invocation callback); cheap for the calls of other assemblies and the
         /// parameterless ones, which are nearly all.</summary>
         public void Note(IInvocationOperation invocation)
         {
+            // The operation's arguments, not the method's parameters: the public symbol makes a new array at each read.
             var method = invocation.TargetMethod;
-            if (method.Parameters.IsEmpty || !_sources.IsSource(method))
+            if (invocation.Arguments.IsEmpty || !_sources.IsSource(method))
             {
                 return;
             }
 
             method = method.OriginalDefinition;
-            var shape = _shapes.GetOrAdd(method, Classify);
+            var shape = _shapes.GetOrAdd(method, _classify);
             if (shape == None)
             {
                 return;
@@ -94,6 +103,15 @@ namespace CloseNotify.Analyzers.Flow
         }
 
         /// <summary>The call gives the exception parameter a value that is not null (an omitted optional one is).</summary>
+        private sealed class ByReference : IEqualityComparer<IMethodSymbol>
+        {
+            public static readonly ByReference Instance = new ByReference();
+
+            public bool Equals(IMethodSymbol? x, IMethodSymbol? y) => ReferenceEquals(x, y);
+
+            public int GetHashCode(IMethodSymbol obj) => RuntimeHelpers.GetHashCode(obj);
+        }
+
         private static bool PassesException(IInvocationOperation invocation, int index)
         {
             foreach (var argument in invocation.Arguments)

@@ -27,6 +27,7 @@ namespace CloseNotify.Analyzers.Flow
         private readonly Dictionary<SyntaxNode, ISymbol> _ownersByRoot = new Dictionary<SyntaxNode, ISymbol>();
         private readonly Dictionary<IInvocationOperation, string> _reachedByCall = new Dictionary<IInvocationOperation, string>();
         private List<INamedTypeSymbol>? _sourceTypes;
+        private CloseCandidates? _candidates;
 
         public CloseReach(CompilationFlow flow, FlowModel model, CloseTypes types, Compilation compilation, Tls001Sites tls001, CancellationToken cancellationToken)
             : base(flow.Symbols, types)
@@ -115,6 +116,14 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = (Verdict.No, null);
             var result = (Verdict.No, (string?)null);
+            // A body that cannot close within the calls left is not bound again (CloseCandidates): its answer is "no". A body
+            // the model or TLS004 holds costs no bind: its own walk, which follows only the calls that reach a TLS stream,
+            // costs less than reading by name what its calls may run.
+            if (!IsHeld(method) && !MayClose(method, CloseFinder.MaxCallDepth - depth))
+            {
+                return result;
+            }
+
             foreach (var root in RootsOf(method))
             {
                 if (OperationHelpers.BodyOf(root) is { } body && CloseFinder.FindClose(this, body, root, depth) is { Raises: Verdict.Yes } found)
@@ -129,6 +138,37 @@ namespace CloseNotify.Analyzers.Flow
 
             _calls[key] = result;
             return result;
+        }
+
+        /// <summary>Are the method's operation trees held already (the model's, TLS004's)? Binding them costs nothing.</summary>
+        private bool IsHeld(IMethodSymbol method)
+        {
+            method = method.PartialImplementationPart ?? method;
+            foreach (var reference in method.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(_cancellationToken);
+                if (!_rootsBySyntax.ContainsKey(syntax) && _flow.Kept(syntax) == null)
+                {
+                    return false;
+                }
+            }
+
+            return method.MethodKind != MethodKind.LocalFunction;
+        }
+
+        /// <summary>Can the method's body close anything within <paramref name="callsLeft"/> calls, by its syntax? A closing
+        /// method configured in the options is only known by its symbol: then every body is read.</summary>
+        private bool MayClose(IMethodSymbol method, int callsLeft) =>
+            !Symbols.Options.IsEmpty || (_candidates ??= NewCandidates()).MayClose(method, callsLeft);
+
+        private CloseCandidates NewCandidates()
+        {
+            var types = SourceTypes();
+            long stamp = 0;
+            CostProfile.Start(ref stamp);
+            var candidates = new CloseCandidates(Symbols, _compilation, types, _cancellationToken);
+            CostProfile.Stop("TLS003 reach: index the methods by name", stamp);
+            return candidates;
         }
 
         /// <summary>
@@ -189,16 +229,21 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>A method's operation trees: the model's (bound by the driver already) or the semantic model's.</summary>
         private IEnumerable<IOperation> RootsOf(IMethodSymbol method)
         {
+            // A local function's tree has no member body for the walk (OperationHelpers.BodyOf): binding it, which binds the
+            // whole member around it again, would answer nothing.
+            if (method.MethodKind == MethodKind.LocalFunction)
+            {
+                yield break;
+            }
+
             method = method.PartialImplementationPart ?? method;
             foreach (var reference in method.DeclaringSyntaxReferences)
             {
                 var syntax = reference.GetSyntax(_cancellationToken);
                 if (!_rootsBySyntax.TryGetValue(syntax, out var root))
                 {
-                    long stamp = 0;
-                    CostProfile.Start(ref stamp);
-                    root = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _cancellationToken);
-                    CostProfile.Stop("TLS003 reach: bind a body again", stamp);
+                    // A body TLS004 kept (a type that may keep a transport) is read as the driver handed it.
+                    root = _flow.Kept(syntax) ?? Bind(syntax);
                     if (root == null)
                     {
                         continue;
@@ -211,6 +256,15 @@ namespace CloseNotify.Analyzers.Flow
 
                 yield return root;
             }
+        }
+
+        private IOperation? Bind(SyntaxNode syntax)
+        {
+            long stamp = 0;
+            CostProfile.Start(ref stamp);
+            var root = _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _cancellationToken);
+            CostProfile.Stop("TLS003 reach: bind a body again", stamp);
+            return root;
         }
 
         /// <summary>A class of the compilation with an instance field or property that may hold a TLS stream, or whose type

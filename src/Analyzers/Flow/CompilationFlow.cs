@@ -18,6 +18,7 @@ namespace CloseNotify.Analyzers.Flow
         private static readonly ConditionalWeakTable<Compilation, Holder> Flows = new ConditionalWeakTable<Compilation, Holder>();
 
         private readonly ConcurrentDictionary<SyntaxNode, BodyFacts> _bodies = new ConcurrentDictionary<SyntaxNode, BodyFacts>();
+        private readonly ConcurrentDictionary<SyntaxNode, IOperation> _kept = new ConcurrentDictionary<SyntaxNode, IOperation>();
         private readonly Compilation _compilation;
         private readonly ValueSources _sources;
         private readonly object _gate = new object();
@@ -68,6 +69,14 @@ namespace CloseNotify.Analyzers.Flow
         /// <summary>What the model read of a body (null when nothing: no stream in it), from any operation of it (the
         /// driver's operation blocks are the method's block, below its IMethodBodyOperation).</summary>
         public BodyFacts? FactsOf(IOperation operation) => _bodies.TryGetValue(OperationHelpers.RootOf(operation).Syntax, out var facts) ? facts : null;
+
+        /// <summary>A member's operation tree, as the driver handed it, that a rule keeps for the end of the compilation
+        /// (TLS004: the bodies of the types that may keep a transport). Another rule's end reads it there instead of binding
+        /// the body again with a semantic model (TLS003's reach: about a millisecond a body).</summary>
+        public void Keep(IOperation root) => _kept.TryAdd(root.Syntax, root);
+
+        /// <summary>The kept operation tree of a member's declaration, or null.</summary>
+        public IOperation? Kept(SyntaxNode declaration) => _kept.TryGetValue(declaration, out var root) ? root : null;
 
         /// <summary>The model, built at the first call after every body was recorded.</summary>
         public FlowModel Model(CancellationToken cancellationToken)
