@@ -69,7 +69,8 @@ class Client
         {
             await ssl.ShutdownAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
@@ -172,7 +173,9 @@ class Client
         {
             ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
@@ -225,7 +228,9 @@ class Client
             {
                 _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
             }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+                || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+                || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
                 // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
