@@ -89,10 +89,11 @@ write_build_targets() {
   local clone="$1" runtime="$2" package
   local reference=""
   [ -n "$runtime" ] && reference="<Reference Include=\"$runtime/\$(CloseNotifyRuntimeTfm)/CloseNotify.dll\" />"
-  # Each TFM that cannot restore here, taken out of the project's own list (whitespace and all).
+  # Each TFM that cannot restore here, taken out of the project's own list (whitespace and all). Unescaped: MSBuild
+  # escapes a property function's result, and the list would then be one TFM named "net462;netstandard2.0;...".
   local tfms="" t
   for t in "${drop[@]}"; do
-    tfms="$tfms<TargetFrameworks Condition=\"'\$(TargetFrameworks)' != ''\">\$([System.Text.RegularExpressions.Regex]::Replace('\$(TargetFrameworks)', '(^|;)\\s*${t//./\\.}\\s*(?=;|\$)', '').Trim(';'))</TargetFrameworks>"
+    tfms="$tfms<TargetFrameworks Condition=\"'\$(TargetFrameworks)' != ''\">\$([MSBuild]::Unescape(\$([System.Text.RegularExpressions.Regex]::Replace('\$(TargetFrameworks)', '(^|;)\\s*${t//./\\.}\\s*(?=;|\$)', '').Trim(';'))))</TargetFrameworks>"
   done
   local removals=""
   for package in "${remove_packages[@]}"; do removals="$removals<PackageReference Remove=\"$package\" />"; done
