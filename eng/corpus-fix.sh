@@ -2,7 +2,8 @@
 # The fixes on the development corpus (issues 14 and 26): for each library, a scratch copy (the checkouts stay read-only),
 # CloseNotify's analyzers and fixes added to its project(s), `dotnet format` applying the TLS fixes, with the
 # runtime referenced and without it, then a rebuild. Prints one tab-separated row per library and mode: files and
-# lines changed, what the fixes wrote, TLS warnings before and after, and whether the fixed library still builds.
+# lines changed, what the fixes wrote, TLS warnings before and after, and whether the fixed library still builds, for
+# every TFM it ships (errors per TFM, before and after the fixes).
 #
 #   bash eng/corpus-fix.sh [--out DIR] [--mode runtime|bcl] [--no-lock] <checkouts-dir> [library...]
 #
@@ -26,14 +27,14 @@ while [ $# -gt 0 ]; do
     --mode)
       case "$2" in runtime|bcl) modes=("$2") ;; *) echo "unknown mode '$2' (runtime or bcl)" >&2; exit 2 ;; esac
       shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) break ;;
   esac
   shift
 done
 if [ $# -lt 1 ]; then
-  sed -n '2,16p' "$0" >&2
+  sed -n '2,15p' "$0" >&2
   exit 2
 fi
 checkouts="$(realpath "$1")"
@@ -41,27 +42,33 @@ shift
 libraries=("$@")
 [ ${#libraries[@]} -gt 0 ] || libraries=("${corpus_libraries[@]}")
 
-# Each library's project(s) and TFM, as eng/corpus.sh builds them (shared/CORPUS.md). dotnet format takes no
-# msbuild properties, so a TFM override goes into the generated targets instead of the command line.
+# Each library's project(s) (shared/CORPUS.md). dotnet format loads every TFM the library ships, as a user's run does:
+# the fixer judges a BCL close over every framework that compiles its line (ShutdownAvailability), and a run forced to
+# one TFM (as this script did while older reference packs were missing) wrote BCL closes that do not compile in the
+# library's other targets. dotnet format takes no msbuild properties, so what follows goes into the generated targets.
+#   drop: TFMs that cannot restore from the package mirror, taken out of every project of the build (a project-only
+#         change left SuperSocket's references on another TFM). Only MailKit's net47 (and its MimeKit's): the mirror
+#         has no Microsoft.NETFramework.ReferenceAssemblies.net47. The net7.0 and net9.0 reference packs (FluentFTP,
+#         SuperSocket) are served now, and so are the .NET Framework ones from net461 to net481 but net47.
+#   net471 (MySqlConnector) restores with the 1.0.2 reference assemblies, the only net471 pack on the mirror (the SDK
+#   asks for 1.0.3): the targets pin that version for that TFM only.
 library_config() {
-  override=0
+  drop=()
   remove_packages=()
   case "$1" in
-    npgsql) projects=(src/Npgsql/Npgsql.csproj); tfm=net10.0 ;;
-    nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj); tfm=net10.0 ;;
-    # Older targeting packs are missing from the package mirror: every project of the build gets the one TFM, as
-    # eng/corpus.sh's global -p:TargetFrameworks does (a project-only override left SuperSocket's references on net7.0).
-    FluentFTP) projects=(FluentFTP/FluentFTP.csproj); tfm=net8.0; override=1 ;;
-    MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj); tfm=net10.0; override=1 ;;
-    SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj); tfm=net8.0; override=1 ;;
-    MailKit) projects=(MailKit/MailKit.csproj); tfm=net10.0; override=1 ;;
-    rabbitmq-dotnet-client) projects=(projects/RabbitMQ.Client/RabbitMQ.Client.csproj); tfm=net8.0 ;;
-    StackExchange.Redis) projects=(src/StackExchange.Redis/StackExchange.Redis.csproj); tfm=net10.0 ;;
-    DotNetty) projects=(src/DotNetty.Handlers/DotNetty.Handlers.csproj); tfm=net6.0; override=1 ;;
-    MQTTnet) projects=(Source/MQTTnet.Server/MQTTnet.Server.csproj); tfm=net10.0 ;;
+    npgsql) projects=(src/Npgsql/Npgsql.csproj) ;;
+    nats.net) projects=(src/NATS.Client.Core/NATS.Client.Core.csproj) ;;
+    FluentFTP) projects=(FluentFTP/FluentFTP.csproj) ;;
+    MySqlConnector) projects=(src/MySqlConnector/MySqlConnector.csproj) ;;
+    SuperSocket) projects=(src/SuperSocket.Server/SuperSocket.Server.csproj src/SuperSocket.Client/SuperSocket.Client.csproj) ;;
+    MailKit) projects=(MailKit/MailKit.csproj); drop=(net47) ;;
+    rabbitmq-dotnet-client) projects=(projects/RabbitMQ.Client/RabbitMQ.Client.csproj) ;;
+    StackExchange.Redis) projects=(src/StackExchange.Redis/StackExchange.Redis.csproj) ;;
+    DotNetty) projects=(src/DotNetty.Handlers/DotNetty.Handlers.csproj) ;;
+    MQTTnet) projects=(Source/MQTTnet.Server/MQTTnet.Server.csproj) ;;
     # The native OpenSSL binaries package is not on the mirror and not needed to compile (as in eng/corpus.sh).
     DotNetCampus.HttpClientOverOpenSsl)
-      projects=(src/DotNetCampus.HttpClientOverOpenSsl/DotNetCampus.HttpClientOverOpenSsl.csproj); tfm=net8.0; override=1
+      projects=(src/DotNetCampus.HttpClientOverOpenSsl/DotNetCampus.HttpClientOverOpenSsl.csproj)
       remove_packages=(openssl-native) ;;
     *) echo "unknown library '$1' (known: ${corpus_libraries[*]})" >&2; return 1 ;;
   esac
@@ -82,9 +89,12 @@ write_build_targets() {
   local clone="$1" runtime="$2" package
   local reference=""
   [ -n "$runtime" ] && reference="<Reference Include=\"$runtime/\$(CloseNotifyRuntimeTfm)/CloseNotify.dll\" />"
-  # The one TFM only where eng/corpus.sh sets it (globally there): npgsql's netstandard2.0 source generator keeps its own.
-  local tfms=""
-  [ "$override" -eq 1 ] && tfms="<TargetFrameworks>$tfm</TargetFrameworks>"
+  # Each TFM that cannot restore here, taken out of the project's own list (whitespace and all). Unescaped: MSBuild
+  # escapes a property function's result, and the list would then be one TFM named "net462;netstandard2.0;...".
+  local tfms="" t
+  for t in "${drop[@]}"; do
+    tfms="$tfms<TargetFrameworks Condition=\"'\$(TargetFrameworks)' != ''\">\$([MSBuild]::Unescape(\$([System.Text.RegularExpressions.Regex]::Replace('\$(TargetFrameworks)', '(^|;)\\s*${t//./\\.}\\s*(?=;|\$)', '').Trim(';'))))</TargetFrameworks>"
+  done
   local removals=""
   for package in "${remove_packages[@]}"; do removals="$removals<PackageReference Remove=\"$package\" />"; done
   cat >"$clone/closenotify.corpus.targets" <<EOF
@@ -92,6 +102,7 @@ write_build_targets() {
   <PropertyGroup>
     <CloseNotifyCorpusImported>true</CloseNotifyCorpusImported>
     $tfms
+    <MicrosoftNETFrameworkReferenceAssembliesLatestPackageVersion Condition="'\$(TargetFramework)' == 'net471'">1.0.2</MicrosoftNETFrameworkReferenceAssembliesLatestPackageVersion>
     <CloseNotifyRuntimeTfm Condition="'\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'net8.0'))">net8.0</CloseNotifyRuntimeTfm>
     <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == '' and '\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'netstandard2.1'))">netstandard2.1</CloseNotifyRuntimeTfm>
     <CloseNotifyRuntimeTfm Condition="'\$(CloseNotifyRuntimeTfm)' == '' and '\$(TargetFramework)' != '' and \$([MSBuild]::IsTargetFrameworkCompatible('\$(TargetFramework)', 'net472'))">net472</CloseNotifyRuntimeTfm>
@@ -144,6 +155,22 @@ errors() {
   grep -cE ': error [A-Z]+[0-9]+' "$1"
 }
 
+# errors_by_tfm <build-log> <tfm...>: distinct errors per target framework, "net462:0 netstandard2.0:2 ..." (a
+# multi-targeted project's errors end with [project.csproj::TargetFramework=X]; a single-TFM project's with none).
+errors_by_tfm() {
+  local log="$1" t n summary=""
+  shift
+  for t in "$@"; do
+    if [ $# -eq 1 ]; then
+      n=$(grep -E ': error [A-Z]+[0-9]+' "$log" | sort -u | wc -l)
+    else
+      n=$(grep -E ": error [A-Z]+[0-9]+.*::TargetFramework=$t\]" "$log" | sort -u | wc -l)
+    fi
+    summary="$summary${summary:+ }$t:$n"
+  done
+  echo "$summary"
+}
+
 # fix_library <library> <mode: runtime|bcl>
 fix_library() {
   local lib="$1" mode="$2" dir="$out/$1/$2" clone="$out/$1/$2/src"
@@ -158,14 +185,17 @@ fix_library() {
     rm "$clone/global.json"
   fi
   cd "$clone" || return 1
-  local p before after build_rc=0 format_rc=0 framework=()
-  # Without an override the library keeps its TFMs; the builds take the one TFM (dotnet format loads them all).
-  [ "$override" -eq 1 ] || framework=(-f "$tfm")
+  local p before after build_rc=0 format_rc=0 shipped=()
   for p in "${projects[@]}"; do
     dotnet restore "$p" -nologo -v:q "${common[@]}" >>"$dir/restore.log" 2>&1 9>&-
   done
+  # The TFMs the library ships (less those dropped above): the builds before and after take them all, as dotnet format
+  # loads them all, and the errors are counted per TFM.
+  mapfile -t shipped < <(for p in "${projects[@]}"; do
+    dotnet msbuild "$p" -nologo -getProperty:TargetFrameworks -getProperty:TargetFramework 9>&- |
+      grep -oE '"TargetFrameworks?": *"[^"]+"' | cut -d'"' -f4 | tr ';' '\n'; done | tr -d ' ' | grep . | awk '!seen[$0]++')
   for p in "${projects[@]}"; do
-    dotnet build "$p" --no-restore "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
+    dotnet build "$p" --no-restore -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/before.log" 2>&1 9>&-
   done
   before=$(tls_warnings "$dir/before.log")
   # dotnet format fixes the project it is given only: format every project a TLS warning was reported in (a
@@ -195,12 +225,13 @@ fix_library() {
   rethrow=$(grep -cE '^\+\s*throw;' "$dir/fixed.diff")
   loop=$(grep -c '^+.*Environment.TickCount - ' "$dir/fixed.diff")
   for p in "${projects[@]}"; do
-    dotnet build "$p" --no-restore --no-incremental "${framework[@]}" -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/after.log" 2>&1 9>&- || build_rc=$?
+    dotnet build "$p" --no-restore --no-incremental -nologo -v:q -nodeReuse:false "${common[@]}" >>"$dir/after.log" 2>&1 9>&- || build_rc=$?
   done
   after=$(tls_warnings "$dir/after.log")
   cd "$root" || return 1
-  printf '%s\t%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$hunks" "$added" "$removed" \
-    "$notify" "$graceful" "$shutdown" "$filter" "$narrow" "$rethrow" "$loop" "$before" "$after" "$build_rc" "$(errors "$dir/after.log")"
+  printf '%s\t%s\t%s\t%s\t%s\t+%s/-%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$lib" "$mode" "$format_rc" "$files" "$hunks" "$added" "$removed" \
+    "$notify" "$graceful" "$shutdown" "$filter" "$narrow" "$rethrow" "$loop" "$before" "$after" "$build_rc" "$(errors "$dir/after.log")" \
+    "$(errors_by_tfm "$dir/before.log" "${shipped[@]}")" "$(errors_by_tfm "$dir/after.log" "${shipped[@]}")"
 }
 
 mkdir -p "$out"
@@ -213,7 +244,7 @@ done
 
 # The lock is taken for one library and mode at a time, so that other runs queue between them, not behind all eleven.
 exec 9>"${TMPDIR:-/tmp}/closenotify-corpus.lock"
-printf 'library\tmode\tformat_rc\tfiles\thunks\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\n'
+printf 'library\tmode\tformat_rc\tfiles\thunks\tlines\tNotify\tGracefulAsync\tShutdownAsync\tIsBenign\tbenign_types\trethrow\tSSL_loop\tTLS_before\tTLS_after\tbuild_rc\terrors\terrors_before_by_tfm\terrors_after_by_tfm\n'
 for lib in "${libraries[@]}"; do
   library_config "$lib" || continue
   for mode in "${modes[@]}"; do
@@ -221,7 +252,7 @@ for lib in "${libraries[@]}"; do
       echo "$lib ($mode): waiting for another corpus build on this machine to finish" >&2
       flock 9
     fi
-    echo "$lib ($mode): fixing ${projects[*]} ($tfm)" >&2
+    echo "$lib ($mode): fixing ${projects[*]} (every TFM it ships${drop[*]:+ but ${drop[*]}})" >&2
     start=$(date +%s)
     fix_library "$lib" "$mode"
     flock -u 9

@@ -17,7 +17,8 @@ namespace CloseNotify.CodeFixes
     /// <summary>
     /// The post-pass every fix goes through: the usings the new code needs, its names shortened, its lines formatted
     /// and written in the file's conventions (<see cref="FileConventions"/>, read once from the document before the
-    /// fix), and the result laid over the original text so that only the fix's lines differ (<see cref="LineDiff"/>).
+    /// fix; a long catch filter broken over lines, <see cref="LongFilters"/>), and the result laid over the original
+    /// text so that only the fix's lines differ (<see cref="LineDiff"/>).
     /// </summary>
     internal static class CodeFixCleanup
     {
@@ -50,6 +51,7 @@ namespace CloseNotify.CodeFixes
             changed = await Formatter.FormatAsync(changed, Formatter.Annotation, formatting, cancellationToken).ConfigureAwait(false);
             changed = await Formatter.FormatAsync(changed, SyntaxAnnotation.ElasticAnnotation, formatting, cancellationToken).ConfigureAwait(false);
             changed = await NewCodeStyle.ApplyAsync(original, changed, conventions, cancellationToken).ConfigureAwait(false);
+            changed = await LongFilters.WrapAsync(original, changed, conventions, cancellationToken).ConfigureAwait(false);
 
             var originalText = await original.GetTextAsync(cancellationToken).ConfigureAwait(false);
             var text = await changed.GetTextAsync(cancellationToken).ConfigureAwait(false);

@@ -172,11 +172,12 @@ namespace CloseNotify.CodeFixes
                 ? ExpressionStatement(ConditionalAccessExpression(stream, InvocationExpression(MemberBindingExpression(IdentifierName("Dispose")))))
                 : ExpressionStatement(InvocationExpression(MemberAccessExpression(SyntaxKind.SimpleMemberAccessExpression, stream, IdentifierName("Dispose"))));
 
-            // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: a file built for one of them gets the
-            // Dispose alone, in every one of its builds.
+            // netstandard2.0 and net462 reference surfaces have no ShutdownAsync: no fix for a line a file also builds for
+            // one of them (as TLS001). A Dispose alone before the transport sends nothing (SslStream.Dispose writes no
+            // close_notify on any framework) and would only silence the report (StackExchange.Redis, issue 25).
             if (!ShutdownAvailability.Everywhere(document, model.Compilation, anchor.Span))
             {
-                return new ClosePlan(Outside(anchor, neverThrows: true), member, stream.ToString(), new[] { (StatementSyntax)dispose }, redundant);
+                return null;
             }
 
             // Cleanup decided across the compilation (a method called from a catch or a callback too): no throw path there.

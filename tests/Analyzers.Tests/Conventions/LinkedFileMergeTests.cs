@@ -130,8 +130,10 @@ namespace Merge
 }
 ";
 
+        // Shared by netstandard2.0 (no ShutdownAsync) and net8.0: without the runtime TLS004 writes nothing in either (a
+        // Dispose alone sends no close_notify), and the net8.0 copy's close is not merged into the netstandard2.0 build.
         [Fact]
-        public async Task A_fix_in_shared_code_writes_what_every_framework_compiles()
+        public async Task No_fix_in_shared_code_where_one_framework_lacks_ShutdownAsync()
         {
             var targets = new[] { MultiTargetRun.NetStandard20, MultiTargetRun.Net80 };
             var (text, solution) = await MultiTargetRun.FixAsync(Sender, targets, withRuntime: false, "TLS004");
@@ -140,8 +142,7 @@ namespace Merge
             Assert.DoesNotContain("Unmerged change", text, StringComparison.Ordinal);
             Assert.Single(await MultiTargetRun.CopiesAsync(solution));
             Assert.Empty(await MultiTargetRun.CompilerProblemsAsync(solution));
-            Assert.Contains("ssl.Dispose();\n            tcp.Close();", text, StringComparison.Ordinal);
-            Assert.DoesNotContain("ShutdownAsync", text, StringComparison.Ordinal);
+            Assert.Equal(Sender, text.Replace("\r\n", "\n"));
         }
 
         private static int Count(string text, string line) =>

@@ -97,7 +97,7 @@ sealed class Connection : IDisposable
     }
 }
 ", version, withRuntime: false);
-            Assert.Contains("catch (Exception e_) when (e_ is IOException || e_ is ObjectDisposedException || e_.InnerException is IOException || e_.InnerException is ObjectDisposedException || ((e_ is InvalidOperationException || e_ is AuthenticationException) && !_ssl.CanWrite))", actual, System.StringComparison.Ordinal);
+            Assert.Contains("catch (Exception e_) when (e_ is IOException || e_ is ObjectDisposedException\n            || e_.InnerException is IOException || e_.InnerException is ObjectDisposedException\n            || ((e_ is InvalidOperationException || e_ is AuthenticationException) && !_ssl.CanWrite))", actual, System.StringComparison.Ordinal);
         }
 
         [Theory]

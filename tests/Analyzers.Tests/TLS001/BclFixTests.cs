@@ -45,7 +45,8 @@ class Client
             {
                 await ssl.ShutdownAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+                || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
             {
                 // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
@@ -88,7 +89,9 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
@@ -140,7 +143,8 @@ sealed class Connection : IAsyncDisposable
             {
                 await _ssl.ShutdownAsync();
             }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+                || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
                 // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }
@@ -195,7 +199,8 @@ sealed class Framing
             {
                 await ssl.ShutdownAsync();
             }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+                || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
             {
                 // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
             }

@@ -172,7 +172,8 @@ class Probe
         {
             await ssl.ShutdownAsync();
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }

@@ -48,7 +48,9 @@ sealed class Connection : IDisposable
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }

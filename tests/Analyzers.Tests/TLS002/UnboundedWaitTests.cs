@@ -176,7 +176,9 @@ using System.Threading;
         {
             _ssl.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }
@@ -365,7 +367,9 @@ sealed class Connection : IDisposable
         {
             base.ShutdownAsync().Wait(TimeSpan.FromMilliseconds(250));
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !this.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !this.CanWrite))
         {
             // A peer already gone, a stream closed or never authenticated: nothing is left to tell the peer.
         }

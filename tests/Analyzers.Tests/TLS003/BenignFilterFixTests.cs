@@ -49,7 +49,7 @@ class Client
         public Task GetResult_does_not_wrap_the_error_so_no_InnerException_is_tested(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(
                 Usings + Client("_ssl.ShutdownAsync().GetAwaiter().GetResult();", "{|TLS003:catch (Exception)|}"),
-                BclUsings + Client("_ssl.ShutdownAsync().GetAwaiter().GetResult();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || " + NoSession + ")"),
+                BclUsings + Client("_ssl.ShutdownAsync().GetAwaiter().GetResult();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException\n            || " + NoSession + ")"),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
@@ -57,7 +57,7 @@ class Client
         public Task Wait_wraps_the_error_so_the_InnerException_is_tested(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(
                 Usings + Client("_ssl.ShutdownAsync().Wait();", "{|TLS003:catch|}"),
-                BclUsings + Client("_ssl.ShutdownAsync().Wait();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || " + NoSession + ")"),
+                BclUsings + Client("_ssl.ShutdownAsync().Wait();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException\n            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException\n            || " + NoSession + ")"),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
@@ -65,7 +65,7 @@ class Client
         public Task A_method_of_the_project_that_waits_brings_its_AggregateException_too(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(
                 Usings + Client("Flush();\n            _ssl.ShutdownAsync().GetAwaiter().GetResult();", "{|TLS003:catch|}"),
-                BclUsings + Client("Flush();\n            _ssl.ShutdownAsync().GetAwaiter().GetResult();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || " + NoSession + ")"),
+                BclUsings + Client("Flush();\n            _ssl.ShutdownAsync().GetAwaiter().GetResult();", "catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException\n            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException\n            || " + NoSession + ")"),
                 SwallowedCloseErrorFixer.DefaultKey, version);
 
         [Theory]
@@ -101,7 +101,8 @@ class Client
         {
             await ssl.ShutdownAsync();
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !ssl.CanWrite))
         {
         }
     }
@@ -136,7 +137,8 @@ class Client
         {
             await (_ssl?.ShutdownAsync() ?? Task.CompletedTask);
         }
-        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && _ssl?.CanWrite != true))
+        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && _ssl?.CanWrite != true))
         {
         }
     }
@@ -179,7 +181,8 @@ class Client
             {
                 await _ssl.ShutdownAsync();
             }
-            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+            catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+                || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
             {
             }
 

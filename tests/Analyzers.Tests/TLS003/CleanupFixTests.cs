@@ -94,7 +94,9 @@ sealed class Server
         [MemberData(nameof(LanguageVersions.All), MemberType = typeof(LanguageVersions))]
         public Task Without_the_runtime_the_disconnect_filter_accepts_a_close_with_no_session_and_reports_the_rest(LanguageVersion version) =>
             Verify.CodeFixWithoutRuntimeAsync(Usings + Server, "using System;\nusing System.Diagnostics;\nusing System.IO;\nusing System.Net.Security;\nusing System.Security.Authentication;\n" + Server
-                .Replace("        {|TLS003:catch (Exception)|}\n        {\n        }\n", @"        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
+                .Replace("        {|TLS003:catch (Exception)|}\n        {\n        }\n", @"        catch (Exception ex) when (ex is IOException || ex is ObjectDisposedException
+            || ex.InnerException is IOException || ex.InnerException is ObjectDisposedException
+            || ((ex is InvalidOperationException || ex is AuthenticationException) && !_ssl.CanWrite))
         {
         }
         catch (Exception ex)
