@@ -11,13 +11,16 @@ namespace CloseNotify.Analyzers
     /// </summary>
     internal sealed class KnownSymbols
     {
+        // The Stream members that read it (CopyTo reads its source).
+        private static readonly ImmutableArray<string> ReadMethodNames = ImmutableArray.Create(
+            "Read", "ReadAsync", "ReadByte", "ReadAtLeast", "ReadAtLeastAsync", "ReadExactly", "ReadExactlyAsync", "BeginRead", "CopyTo", "CopyToAsync");
+
         // Stream members that put application data (or the handshake) through the TLS layer: after one
         // of them the peer expects a close_notify before the end of the stream.
         private static readonly ImmutableArray<string> UseMethodNames = ImmutableArray.Create(
             "AuthenticateAsClient", "AuthenticateAsClientAsync", "BeginAuthenticateAsClient",
             "AuthenticateAsServer", "AuthenticateAsServerAsync", "BeginAuthenticateAsServer",
-            "Read", "ReadAsync", "ReadByte", "ReadAtLeast", "ReadAtLeastAsync", "ReadExactly", "ReadExactlyAsync", "BeginRead",
-            "Write", "WriteAsync", "WriteByte", "BeginWrite", "Flush", "FlushAsync", "CopyTo", "CopyToAsync");
+            "Write", "WriteAsync", "WriteByte", "BeginWrite", "Flush", "FlushAsync").AddRange(ReadMethodNames);
 
         private static readonly HashSet<string> UseMethodNameSet = new HashSet<string>(UseMethodNames);
 
@@ -274,6 +277,9 @@ namespace CloseNotify.Analyzers
         /// parameterless one of any type (an owner of another assembly implements IDisposable.Dispose implicitly).</summary>
         public bool IsDispose(IMethodSymbol method) =>
             IsDisposeName(method.Name) && (Matches(method, DisposeMethods) || (method.Parameters.IsEmpty && !method.IsStatic));
+
+        /// <summary>A Stream member that reads the stream, by name (Read…, BeginRead, CopyTo…).</summary>
+        public static bool IsReadName(string name) => ReadMethodNames.Contains(name);
 
         public static bool IsDisposeName(string name) => name is "Dispose" or "Close" or "DisposeAsync" or "Complete" or "CompleteAsync";
 

@@ -93,11 +93,6 @@ namespace CloseNotify.CodeFixes
             return new CloseIntent(IntentKind.Graceful);
         }
 
-        private static readonly string[] ReadNames =
-        {
-            "Read", "ReadAsync", "ReadByte", "BeginRead", "ReadAtLeast", "ReadAtLeastAsync", "ReadExactly", "ReadExactlyAsync", "CopyTo", "CopyToAsync",
-        };
-
         /// <summary>A read of <paramref name="target"/> in the type's declarations of this file, outside <paramref name="function"/>.</summary>
         private static bool ReadElsewhere(SemanticModel model, SyntaxNode function, ISymbol target)
         {
@@ -110,7 +105,7 @@ namespace CloseNotify.CodeFixes
 
                 foreach (var name in reference.GetSyntax().DescendantNodes().OfType<SimpleNameSyntax>())
                 {
-                    if (System.Array.IndexOf(ReadNames, name.Identifier.ValueText) < 0 || function.Span.Contains(name.Span))
+                    if (!Analyzers.KnownSymbols.IsReadName(name.Identifier.ValueText) || function.Span.Contains(name.Span))
                     {
                         continue;
                     }
